@@ -1,0 +1,92 @@
+"""Surveys and their questionnaire versions."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from research.extensions import db
+from research.models.types import JSONDocument, TimestampMixin, UTCDateTime
+
+SURVEY_TITLE_MAX = 200
+
+
+class Survey(TimestampMixin, db.Model):
+    """One questionnaire fielded in a study: ad hoc, omnibus or a panel wave."""
+
+    __tablename__ = "survey"
+    __table_args__ = (
+        CheckConstraint("kind IN ('adhoc', 'omnibus', 'panel_wave')", name="kind_known"),
+        CheckConstraint("status IN ('draft', 'live', 'closed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
+    #: Internal title (respondents see the questionnaire's own title).
+    title: Mapped[str] = mapped_column(String(SURVEY_TITLE_MAX))
+    #: adhoc / omnibus / panel_wave.
+    kind: Mapped[str] = mapped_column(String(20), default="adhoc")
+    #: draft (only previewed) / live (collecting) / closed.
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    #: Language respondents see unless they choose another.
+    default_language: Mapped[str] = mapped_column(String(8), default="ru")
+    #: Languages the questionnaire is written in.
+    languages = mapped_column(JSONDocument, nullable=False, default=list)
+    #: Set when fieldwork starts and ends.
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    study = relationship("Study", back_populates="surveys")
+    versions = relationship("QuestionnaireVersion", back_populates="survey",
+                            cascade="all, delete-orphan", order_by="QuestionnaireVersion.number")
+    responses = relationship("Response", back_populates="survey", cascade="all, delete-orphan",
+                             passive_deletes=True, lazy="dynamic")
+
+    @property
+    def draft_version(self):
+        return next((v for v in self.versions if v.published_at is None), None)
+
+    @property
+    def published_version(self):
+        """The newest published version: the one respondents get."""
+        published = [v for v in self.versions if v.published_at is not None]
+        return published[-1] if published else None
+
+    def __repr__(self):
+        return f"<Survey {self.id} {self.title!r}>"
+
+
+class QuestionnaireVersion(db.Model):
+    """A numbered version of a survey's questionnaire.
+
+    A draft is edited through its Question rows; publishing freezes it: the
+    ``definition`` (the whole questionnaire as JSON) and ``variables`` (the
+    analysis contract) are written once and never change afterwards.
+    """
+
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (UniqueConstraint("survey_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"),
+                                           index=True)
+    #: 1, 2, 3 ... in order of creation.
+    number: Mapped[int]
+    #: The frozen questionnaire (JSON format documented in docs/); None while a draft.
+    definition = mapped_column(JSONDocument)
+    #: The frozen variable list: name, label, type, value labels.
+    variables = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: None while the version is a draft.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    survey = relationship("Survey", back_populates="versions")
+    questions = relationship("Question", back_populates="version", cascade="all, delete-orphan",
+                             order_by="Question.position")
+
+    @property
+    def is_published(self):
+        return self.published_at is not None

@@ -1,0 +1,3 @@
+from research import create_app
+
+app = create_app()

@@ -20,9 +20,11 @@ def init_app(app):
 def load_user(user_id):
     from research.models import User
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
+    # A deactivated account loses its open sessions too, not only new logins.
+    return user if user is not None and user.active else None
 
 
 from research.auth import views  # noqa: E402,F401  (routes register on bp)

@@ -2,7 +2,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, DecimalField, EmailField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (DataRequired, Email, Length, NumberRange, Optional,
+                                ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from research.forms import no_control_characters, strip
@@ -57,6 +58,14 @@ class StudyForm(FlaskForm):
         Optional(), NumberRange(min=0, max=999_999_999_999)])
     budget_currency = SelectField(_l("Currency"),
                                   choices=[("", "—")] + [(c, c) for c in CURRENCIES])
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end date is before the start date."))
+
+    def validate_budget_currency(self, field):
+        if self.budget_amount.data is not None and not field.data:
+            raise ValidationError(_l("Choose the currency of the budget."))
 
     def study_data(self):
         """The validated data as study fields ('' from blank selects becomes None)."""

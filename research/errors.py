@@ -2,6 +2,7 @@
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from research.extensions import db
@@ -47,6 +48,14 @@ def init_app(app):
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code if error.code in MESSAGES else 400)
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error):
+        # A unique or foreign-key constraint caught what the checks before it could not:
+        # a concurrent double submit. Nothing of the request was stored.
+        db.session.rollback()
+        app.logger.info("constraint conflict: %s", error.orig)
+        return render_error(409)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

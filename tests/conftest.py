@@ -6,6 +6,7 @@ fresh database is created on 127.0.0.1:5432 and dropped afterwards. With
 ``CI=true`` an unreachable PostgreSQL fails the run instead of skipping.
 """
 import contextvars
+import gc
 import os
 import re
 import uuid
@@ -126,6 +127,8 @@ def app(migrated_database, app_config):
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()
+    # Collect now, so that a connection leaked by this test is reported in this test.
+    gc.collect()
 
 
 @pytest.fixture

@@ -31,3 +31,23 @@ def test_500_page_rolls_back_and_explains(app, client):
     response = client.get("/boom-for-test")
     assert response.status_code == 500
     assert "nothing was saved" in response.get_data(as_text=True)
+
+
+def test_concurrent_double_registration_gets_409_and_stores_one_account(web, monkeypatch):
+    """Two submits racing past the duplicate check: the unique index decides, no 500."""
+    from sqlalchemy import func, select
+
+    from research.auth import services
+    from research.extensions import db
+    from research.models import User
+
+    data = {"email": "ada@example.org", "name": "Ada", "password": "correct horse battery",
+            "confirm": "correct horse battery"}
+    assert web.post("/account/register", data).status_code == 302
+    web.logout()
+    # The second request does not see the first one's row, as if both ran at once.
+    monkeypatch.setattr(services, "user_by_email", lambda email: None)
+    response = web.post("/account/register", data)
+    assert response.status_code == 409
+    assert "Someone else changed this at the same time" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(User.id))) == 1

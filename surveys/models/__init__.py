@@ -1,6 +1,7 @@
 """Questionnaire domain models. Importing this package registers every table."""
-from surveys.models.question import Question, QuestionOption
+from surveys.models.library import LibraryItem
+from surveys.models.question import Question
 from surveys.models.response import Response
 from surveys.models.survey import QuestionnaireVersion, Survey
 
-__all__ = ["Question", "QuestionOption", "QuestionnaireVersion", "Response", "Survey"]
+__all__ = ["LibraryItem", "Question", "QuestionnaireVersion", "Response", "Survey"]

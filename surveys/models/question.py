@@ -1,4 +1,4 @@
-"""Questions and answer options of a draft questionnaire version."""
+"""Questions of a draft questionnaire version, each a question spec in columns."""
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,27 +27,15 @@ class Question(db.Model):
     text = mapped_column(JSONDocument, nullable=False, default=dict)
     #: Type-specific settings and logic (required, relevance, constraint ...).
     settings = mapped_column(JSONDocument, nullable=False, default=dict)
+    #: Answer options: [{"code": 1, "label": {lang: text}, "settings": {...}}] (stable codes).
+    options = mapped_column(JSONDocument, nullable=False, default=list)
+    #: Rows / items of grids, rankings, constant sums, semantic differentials, stimuli.
+    rows = mapped_column(JSONDocument, nullable=False, default=list)
 
     version = relationship("QuestionnaireVersion", back_populates="questions")
-    options = relationship("QuestionOption", back_populates="question",
-                           cascade="all, delete-orphan", order_by="QuestionOption.position")
 
-
-class QuestionOption(db.Model):
-    """An answer option (or a grid row) with a stable numeric code."""
-
-    __tablename__ = "question_option"
-    __table_args__ = (UniqueConstraint("question_id", "code"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"),
-                                             index=True)
-    position: Mapped[int]
-    #: SPSS-style value code stored in answers.
-    code: Mapped[int]
-    #: Label per language.
-    label = mapped_column(JSONDocument, nullable=False, default=dict)
-    #: Flags: exclusive, other (with text), anchored (not randomised).
-    settings = mapped_column(JSONDocument, nullable=False, default=dict)
-
-    question = relationship("Question", back_populates="options")
+    def spec(self):
+        """The question as a plain spec dict (the shape the type registry works on)."""
+        return {"variable": self.variable, "type": self.type, "text": dict(self.text or {}),
+                "settings": dict(self.settings or {}), "options": list(self.options or []),
+                "rows": list(self.rows or [])}

@@ -77,6 +77,9 @@ class QuestionnaireVersion(db.Model):
     definition = mapped_column(JSONDocument)
     #: The frozen variable list: name, label, type, value labels.
     variables = mapped_column(JSONDocument)
+    #: Questionnaire-level texts and settings of the draft: title, welcome and thank-you
+    #: texts per language, shared option lists ({"brands": [options]}).
+    settings = mapped_column(JSONDocument, nullable=False, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: None while the version is a draft.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

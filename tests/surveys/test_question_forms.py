@@ -43,11 +43,13 @@ CASES = [
     # numbers and dates
     (SPECS['numeric'], {'AGE': '42'}, {}, [], {'AGE': 42}),
     (SPECS['numeric'], {'AGE': '0'}, {}, [], {'AGE': 0}),
+    (spec('numeric', settings={'max': None}), {'AGE': '12\u00a0500'}, {}, [], {'AGE': 12500}),
     (SPECS['numeric'], {'AGE': ''}, {'AGE': REQUIRED}, [], None),
     (SPECS['numeric'], {'AGE': '121'}, {'AGE': 'Enter a number from 0 to 120.'}, [], None),
     (SPECS['numeric'], {'AGE': 'forty'}, {'AGE': 'Not a valid integer value'}, [], None),
     (DECIMAL, {'AGE': '1,5'}, {}, [], {'AGE': 1.5}),
     (DECIMAL, {'AGE': '2.00'}, {}, [], {'AGE': 2}),
+    (DECIMAL, {'AGE': '1 234,5'}, {}, [], {'AGE': 1234.5}),
     (DECIMAL, {'AGE': '1.234'}, {'AGE': 'at most 2 decimal places'}, [], None),
     (DECIMAL, {'AGE': 'NaN'}, {'AGE': 'Expected a number'}, [], None),
     (DECIMAL, {'AGE': ''}, {}, [], {'AGE': None}),
@@ -84,13 +86,13 @@ CASES = [
     (SPECS['multiple_choice'], [('Q5', '1'), ('Q5', '99')], {},
      ['"None of these" cannot be combined with other answers.'], None),
     (SPECS['multiple_choice'], [('Q5', '1'), ('Q5', '2'), ('Q5', '3')], {},
-     ['Please choose at most 2 answers.'], None),
+     ['Please choose fewer answers (at most 2).'], None),
     (SPECS['multiple_choice'], [('Q5', '4')], {}, ['Please say what you mean by "Other".'], None),
     (SPECS['multiple_choice'], [('Q5', '4'), ('Q5_other', 'Zeta')], {}, [],
      {'Q5_1': 0, 'Q5_2': 0, 'Q5_3': 0, 'Q5_4': 1, 'Q5_99': 0, 'Q5_other': 'Zeta'}),
     (SPECS['multiple_choice'], [('Q5', '7')], {'Q5': "'7' is not a valid choice"}, [], None),
     (MC_MIN, [], {}, [REQUIRED], None),
-    (MC_MIN, [('Q5', '1')], {}, ['Please choose at least 2 answers.'], None),
+    (MC_MIN, [('Q5', '1')], {}, ['Please choose more answers (at least 2).'], None),
     (MC_MIN, [('Q5', '99')], {}, [], {'Q5_1': 0, 'Q5_2': 0, 'Q5_3': 0, 'Q5_4': 0, 'Q5_99': 1,
                                       'Q5_other': None}),
     # scales
@@ -268,3 +270,11 @@ def test_several_questions_share_one_page_form():
             assert kind.validate_group(question, form, 'en') == []
             answers.update(kind.answers_from_form(question, form))
     assert answers['AGE'] == 30 and answers['Q5_2'] == 1 and answers['G_r3'] == 3
+
+
+def test_constraint_is_not_applied_to_an_unanswered_question():
+    question = spec('multiple_choice', settings={'constraint': 'count-selected(.) >= 2'})
+    assert submit(question, [], context={}).group_errors == []
+    assert submit(question, [('Q5', '1')], context={}).group_errors == [
+        'This answer is not valid.']
+    assert submit(question, [('Q5', '1'), ('Q5', '2')], context={}).group_errors == []

@@ -55,7 +55,7 @@ REJECTED = [
     (SPECS['multiple_choice'], {'Q5_1': 1, 'Q5_99': 1},
      {'Q5': '"None of these" cannot be combined with other answers.'}),
     (SPECS['multiple_choice'], {'Q5_1': 1, 'Q5_2': 1, 'Q5_3': 1},
-     {'Q5': 'Please choose at most 2 answers.'}),
+     {'Q5': 'Please choose fewer answers (at most 2).'}),
     (SPECS['multiple_choice'], {'Q5_other': 'Zeta'},
      {'Q5': 'You wrote a text for "Other" but did not choose it.'}),
     (SPECS['likert'], {'L1': 0}, {'L1': 'is not one of the answer options'}),

@@ -40,7 +40,8 @@ SPECS = {
                   'settings': {'prompt': text('In your own words, please.')}},
     'sentence_completion': {
         'variable': 'SC', 'type': 'sentence_completion', 'text': text('Complete the sentence'),
-        'settings': {'stem': {'en': 'When I drink coffee, I ___', 'ru': 'Когда я пью кофе, я ___'}}},
+        'settings': {'stem': {'en': 'When I drink coffee, I ___',
+                              'ru': 'Когда я пью кофе, я ___'}}},
     'story_completion': {'variable': 'STORY', 'type': 'story_completion',
                          'text': text('How does it end?'),
                          'settings': {'story': text('Anna walked into the shop and ...')}},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from . import labels
 from .base import QuestionType
 from .choice import ChoiceType, check_count
+from .contract import Problem
 from .registry import register
 from .spec import STRUCTURE
 
@@ -88,3 +90,54 @@ class Consent(ChoiceType):
     def declined(self, spec, answers) -> bool:
         """Whether the stored answers decline consent (the respondent is screened out)."""
         return answers.get(spec['variable']) == self.options(spec)[1]['code']
+
+
+@register
+class Randomizer(ChoiceType):
+    """An A/B (split) block: each respondent is assigned one variant, kept as a variable.
+
+    The options are the variants. ``settings.share`` on an option sets its share in per
+    cent (equal shares when no option sets one). Questions and sections of a variant show
+    when ``${<variable>} = <code>`` (the builder writes those conditions), so analysis can
+    compare variants by the variable. Assignment happens at collection, balanced by the
+    least-filled variant against the shares.
+    """
+
+    name = 'randomizer'
+    label = _l('A/B split (randomiser)')
+    category = STRUCTURE
+    common_settings = {}
+    default_settings = {}
+    option_flags = {'share': int}
+    menu_order = 40
+
+    def check_settings(self, spec, settings, language):
+        problems = check_count(self.options(spec), 'options', 2, 10)
+        shares = [option.get('settings', {}).get('share') for option in self.options(spec)]
+        given = [share for share in shares if share is not None]
+        if given and (len(given) != len(shares) or sum(given) != 100
+                      or any(share <= 0 for share in given)):
+            problems.append(Problem(
+                _('Give every variant a positive share, adding up to 100 %, or give none '
+                  'for equal shares.'), 'options', 'shares_invalid'))
+        return problems
+
+    def shares(self, spec) -> dict:
+        """``{code: share}`` in per cent; equal shares when none are set."""
+        options = self.options(spec)
+        given = {o['code']: o.get('settings', {}).get('share') for o in options}
+        if all(share is not None for share in given.values()):
+            return given
+        return {code: 100 / len(options) for code in given}
+
+    def form_fields(self, spec, language, *, option_order=None, row_order=None, context=None):
+        return []
+
+    def field_names(self, spec):
+        return []
+
+    def answers_from_form(self, spec, form):
+        return {}
+
+    def json_rules(self, spec, required):
+        return {}

@@ -1,0 +1,120 @@
+"""The questionnaire definition: the whole questionnaire as one JSON document.
+
+A published version freezes its definition; exports write it and imports read it
+(docs/questionnaire-format.md, JSON Schema in surveys/interchange/). Shape::
+
+    {"format": "anketa.questionnaire", "format_version": 1,
+     "title": {lang: text}, "languages": ["ru", "en"], "default_language": "ru",
+     "settings": {"welcome": {lang: text}, "thank_you": {lang: text}, ...},
+     "option_lists": {"brands": [option, ...]},
+     "questions": [question spec, ...]}
+
+Questions are a flat list in order; a ``section`` item starts a new page. A question
+may take its options from a shared list with ``settings.option_list`` (and no options
+of its own): :func:`resolved_questions` fills them in before anything else reads them.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from surveys.questions import Problem, check_questionnaire, type_of
+
+FORMAT = "anketa.questionnaire"
+FORMAT_VERSION = 1
+
+
+def new_definition(title, languages, default_language):
+    """An empty questionnaire."""
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "title": dict(title),
+            "languages": list(languages), "default_language": default_language,
+            "settings": {}, "option_lists": {}, "questions": []}
+
+
+def resolved_questions(definition) -> list:
+    """The question specs with shared option lists filled in (copies; the input is kept)."""
+    lists = definition.get("option_lists") or {}
+    specs = []
+    for spec in definition.get("questions") or []:
+        spec = copy.deepcopy(spec)
+        name = (spec.get("settings") or {}).get("option_list")
+        if name and not spec.get("options") and name in lists:
+            spec["options"] = copy.deepcopy(lists[name])
+        specs.append(spec)
+    return specs
+
+
+@dataclass
+class Page:
+    """One page of the respondent form: an optional section block and its questions."""
+
+    section: dict | None
+    questions: list = field(default_factory=list)
+
+
+def pages(definition) -> list:
+    """Split the questionnaire into pages at ``section`` items."""
+    result = [Page(None)]
+    for spec in resolved_questions(definition):
+        if type_of(spec).starts_page:
+            result.append(Page(spec))
+        else:
+            result[-1].questions.append(spec)
+    # A questionnaire that starts with a section has no untitled first page.
+    return [page for index, page in enumerate(result) if index or page.questions]
+
+
+def check_definition(definition, *, preset=None) -> list:
+    """Problems of a whole questionnaire: ``[(question index or None, Problem)]``."""
+    found = []
+    languages = definition.get("languages") or []
+    default = definition.get("default_language")
+    if default not in languages:
+        found.append((None, Problem(_("The main language must be one of the questionnaire's "
+                                      "languages."), "default_language", "language_invalid")))
+    lists = definition.get("option_lists") or {}
+    for index, spec in enumerate(definition.get("questions") or []):
+        name = (spec.get("settings") or {}).get("option_list") if isinstance(spec, dict) else None
+        if name and name not in lists:
+            found.append((index, Problem(_("There is no option list called %(name)s.",
+                                           name=name), "settings.option_list",
+                                         "option_list_unknown")))
+    found += check_questionnaire(resolved_questions(definition), language=default or "ru",
+                                 preset=preset)
+    return found
+
+
+def variables(definition, language=None) -> list:
+    """The analysis variables of the questionnaire, in order."""
+    language = language or definition.get("default_language")
+    result = []
+    for spec in resolved_questions(definition):
+        result += type_of(spec).variables(spec, language)
+    return result
+
+
+def missing_translations(definition) -> list:
+    """``[(question index, field path, language)]`` for texts missing in a language.
+
+    Looks at question texts and hints, option and row labels: what a respondent who
+    switches language would otherwise see in the main language.
+    """
+    missing = []
+    languages = definition.get("languages") or []
+    for index, spec in enumerate(resolved_questions(definition)):
+        texts = [("text", spec.get("text") or {})]
+        hint = (spec.get("settings") or {}).get("hint")
+        if hint:
+            texts.append(("settings.hint", hint))
+        for key in ("options", "rows"):
+            for position, item in enumerate(spec.get(key) or []):
+                texts.append((f"{key}[{position}].label", item.get("label") or {}))
+        for path, text in texts:
+            if not any((text.get(lang) or "").strip() for lang in languages):
+                continue  # nothing written in any language: a different problem
+            for lang in languages:
+                if not (text.get(lang) or "").strip():
+                    missing.append((index, path, lang))
+    return missing

@@ -52,10 +52,12 @@ def create_app(config=None):
     from research.admin import bp as admin_bp
     from research.main import bp as main_bp
     from research.studies import bp as studies_bp
+    from surveys.builder import bp as builder_bp
     from surveys.manage import bp as surveys_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(studies_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(builder_bp)
     return app

@@ -39,7 +39,9 @@ def resolved_questions(definition) -> list:
     specs = []
     for spec in definition.get("questions") or []:
         spec = copy.deepcopy(spec)
-        name = (spec.get("settings") or {}).get("option_list")
+        settings = spec.get("settings")
+        # The reference is the definition's business; the question types never see it.
+        name = settings.pop("option_list", None) if isinstance(settings, dict) else None
         if name and not spec.get("options") and name in lists:
             spec["options"] = copy.deepcopy(lists[name])
         specs.append(spec)

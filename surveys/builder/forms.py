@@ -69,7 +69,7 @@ def _language_name(code):
     return code.upper()
 
 
-def build_question_form(kind, spec, languages, main_language, formdata=None):
+def build_question_form(kind, spec, languages, main_language, option_lists=()):
     """A form class for one question, with fields for exactly its type's settings.
 
     Every text is asked in each questionnaire language (``text__ru``,
@@ -115,6 +115,12 @@ def build_question_form(kind, spec, languages, main_language, formdata=None):
         else:
             continue
         handled.add(key)
+    if kind.option_flags is not None and option_lists:
+        fields["option_list"] = SelectField(
+            _l("Options from a shared list"),
+            choices=[("", _l("— this question's own options (below) —"))]
+            + [(name, name) for name in option_lists],
+            default=(spec.get("settings") or {}).get("option_list") or "")
     pairs = kind.name == "semantic_differential"
     for which, flags in (("options", kind.option_flags), ("rows", kind.row_flags)):
         if flags is None:
@@ -132,7 +138,8 @@ def build_question_form(kind, spec, languages, main_language, formdata=None):
                      else _l("Rows / items (%(lang)s)", lang=_language_name(lang)))
             fields[f"{which}__{lang}"] = _text_field(label, description, long=True,
                                                      max_length=100_000)
-    leftover = {k: v for k, v in (spec.get("settings") or {}).items() if k not in handled}
+    leftover = {k: v for k, v in (spec.get("settings") or {}).items()
+                if k not in handled and k != "option_list"}
     fields["advanced"] = TextAreaField(_l("Further settings (JSON)"), validators=[
         Optional(), Length(max=20_000)], description=_l("Settings without a field above."),
         default=json.dumps(leftover, ensure_ascii=False) if leftover else "")
@@ -215,10 +222,14 @@ def spec_from_form(form, kind, spec):
             texts = {lang: form[f"setting__{key}__{lang}"].data for lang in form.languages
                      if form[f"setting__{key}__{lang}"].data}
             new["settings"][key] = texts
+    if "option_list" in form and form.option_list.data:
+        new["settings"]["option_list"] = form.option_list.data
     pairs = kind.name == "semantic_differential"
     for which, flags in (("options", kind.option_flags), ("rows", kind.row_flags)):
         if flags is None or f"{which}__{form.main_language}" not in form:
             continue
+        if which == "options" and new["settings"].get("option_list"):
+            continue  # the shared list provides them
         main_field = form[f"{which}__{form.main_language}"]
         others = {lang: form[f"{which}__{lang}"].data for lang in form.languages
                   if lang != form.main_language}

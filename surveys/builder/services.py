@@ -78,11 +78,11 @@ def used_variable_names(survey, draft, exclude=None):
     versions by variable name, and the old answers must not mix with new ones.
     """
     names = set()
-    for question in draft.questions:
-        if question is not exclude:
-            spec = question.spec()
-            names.add(spec["variable"])
-            names.update(v.name for v in _safe_variables(spec))
+    lists = (draft.settings or {}).get("option_lists") or {}
+    specs = [question.spec() for question in draft.questions if question is not exclude]
+    for spec in definitions.resolved_questions({"option_lists": lists, "questions": specs}):
+        names.add(spec["variable"])
+        names.update(v.name for v in _safe_variables(spec))
     for version in survey.versions:
         if version.is_published:
             names.update(v["name"] for v in version.variables or [])
@@ -152,10 +152,16 @@ def update_question(survey, question, spec):
     draft = question.version
     if draft.is_published:
         raise DomainError(_l("A published version cannot be changed."))
-    problems = check_spec(spec, language=survey.default_language,
+    lists = (draft.settings or {}).get("option_lists") or {}
+    list_name = (spec.get("settings") or {}).get("option_list")
+    if list_name and list_name not in lists:
+        return [_problem(_l("There is no option list called %(name)s.", name=list_name),
+                         "settings.option_list")]
+    checked = definitions.resolved_questions({"option_lists": lists, "questions": [spec]})[0]
+    problems = check_spec(checked, language=survey.default_language,
                           known=known_before(survey, draft, question))
     if not problems:
-        own = {spec["variable"], *(v.name for v in type_of(spec).variables(spec, "en"))}
+        own = {spec["variable"], *(v.name for v in type_of(checked).variables(checked, "en"))}
         taken = {name.upper() for name in used_variable_names(survey, draft, exclude=question)}
         published_same_question = _published_names_of(survey, question.variable)
         clashes = sorted(name for name in own if name.upper() in taken

@@ -12,6 +12,7 @@ from surveys.builder.forms import (AddQuestionForm, ImportForm, LibraryInsertFor
                                    LibrarySaveForm, build_question_form, fill_question_form,
                                    spec_from_form)
 from surveys.builder.library import library_choices
+from surveys.builder.settings import option_lists
 from surveys.builder.versions import comparability_warnings, draft_problems
 from surveys.manage.views import load_survey
 from surveys.questions import UnknownQuestionType, all_types, get_type
@@ -96,7 +97,8 @@ def edit(study_id, survey_id, question_id):
     except UnknownQuestionType:
         abort(404)
     form_class = build_question_form(kind, spec, survey.languages or [survey.default_language],
-                                     survey.default_language)
+                                     survey.default_language,
+                                     option_lists=list(option_lists(survey)))
     form = form_class()
     if request.method == "GET":
         fill_question_form(form, kind, spec)

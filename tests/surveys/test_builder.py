@@ -210,3 +210,47 @@ def test_saved_blocks_are_shared_within_the_users_studies_only(web, make_user, s
              {"item": f"item:{item.id}"})
     assert db.session.scalar(select(Question).where(
         Question.version_id == stranger_survey.draft_version.id)) is None
+
+
+def test_languages_texts_and_missing_translations(logged_in, survey_for):
+    web, user = logged_in
+    study, survey = survey_for(user, languages=())
+    qid = add(web, study, survey, "short_text")
+    save(web, study, survey, qid, variable="Q1", text__ru="Ваше имя?")
+    response = web.post(f"{base(study, survey)}/settings", {
+        "default_language": "ru", "languages": ["ru", "en"], "title__ru": "Опрос",
+        "welcome__ru": "Здравствуйте!"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert survey.languages == ["ru", "en"]
+    assert survey.draft_version.settings["welcome"] == {"ru": "Здравствуйте!"}
+    outline = web.get(base(study, survey) + "/").get_data(as_text=True)
+    assert "Missing translations:" in outline and "text (en)" in outline
+    page = web.get(f"{base(study, survey)}/questions/{qid}").get_data(as_text=True)
+    assert "Text (EN)" in page
+    save(web, study, survey, qid, variable="Q1", text__ru="Ваше имя?", text__en="Your name?")
+    assert "Missing translations:" not in web.get(base(study, survey) + "/").get_data(
+        as_text=True)
+
+
+def test_shared_option_list_used_by_questions(logged_in, survey_for):
+    web, user = logged_in
+    study, survey = survey_for(user)
+    bad = web.post(f"{base(study, survey)}/lists", {"name": "Brands!", "items__ru": "A"})
+    assert "small Latin letters" in bad.get_data(as_text=True)
+    web.post(f"{base(study, survey)}/lists", {"name": "brands", "items__ru": "Альфа\nБета",
+                                              "items__en": "Alpha\nBeta"})
+    qid = add(web, study, survey, "multiple_choice")
+    response = save(web, study, survey, qid, variable="Q1", text__ru="Какие?",
+                    text__en="Which?", option_list="brands")
+    assert response.status_code == 302
+    question = questions(survey)[0]
+    assert question.settings["option_list"] == "brands" and question.options == []
+    clash = add(web, study, survey, "short_text")
+    refused = save(web, study, survey, clash, variable="Q1_2", text__ru="x", text__en="x")
+    assert "already" in refused.get_data(as_text=True)
+    in_use = web.post(f"{base(study, survey)}/lists/brands/delete", follow_redirects=True)
+    assert "used by Q1" in in_use.get_data(as_text=True)
+    web.post(f"{base(study, survey)}/lists", {"old_name": "brands", "name": "makes",
+                                              "items__ru": "1 = Альфа\n2 = Бета\nГамма"})
+    assert questions(survey)[0].settings["option_list"] == "makes"

@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from research.extensions import db
 from research.models import Study, User
+from research.demo_questionnaire import demo_definition
 from research.studies.services import create_study
+from surveys.builder.versions import replace_draft
 from surveys.manage.services import create_survey
 
 DEMO_STUDY_TITLE = "Coffee to go: customer needs and competitors 2026"
@@ -75,4 +77,12 @@ def load_demo():
         from research.models import StudyMember
         study.members.append(StudyMember(user_id=user.id, role="owner"))
     db.session.flush()
+    _fill_demo_questionnaire(study.surveys[0])
     return user, study
+
+
+def _fill_demo_questionnaire(survey):
+    """Give the demo survey its questionnaire, once (a researcher's edits are kept)."""
+    draft = survey.draft_version
+    if survey.published_version is None and draft is not None and not draft.questions:
+        replace_draft(survey, demo_definition())

@@ -1,5 +1,5 @@
 """Language selection: the user's setting, else the session, else the browser."""
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 from research.extensions import babel
@@ -7,6 +7,8 @@ from research.extensions import babel
 
 def select_locale():
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and background jobs
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:

@@ -29,6 +29,10 @@ def test_demo_command_is_idempotent(runner, app):
     study = db.session.scalar(select(Study))
     assert study.client and study.objectives and len(study.surveys) == 1
     assert study.surveys[0].versions[0].number == 1
+    draft = study.surveys[0].draft_version
+    assert len(draft.questions) > 25 and draft.settings["option_lists"]["brands"]
+    from surveys.builder.versions import draft_problems
+    assert draft_problems(study.surveys[0]) == []  # ready to publish
 
 
 def test_demo_login_works_and_shows_the_demo_study(runner, web):

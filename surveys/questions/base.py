@@ -10,6 +10,7 @@ from JSON. Forms and JSON share one set of cross-field rules (:meth:`~QuestionTy
 from __future__ import annotations
 
 import copy
+from abc import ABC, abstractmethod
 from typing import Any, Mapping
 
 from surveys.expressions import parse
@@ -37,7 +38,7 @@ BLOCKING = frozenset({'items_invalid', 'item_invalid', 'code_invalid', 'code_dup
 _KIND_TYPES = {'numeric': 'number', 'string': 'text', 'date': 'date'}
 
 
-class QuestionType:
+class QuestionType(ABC):
     """Base class of the question types; subclasses set the class attributes below."""
 
     #: Registry key, stored in ``spec["type"]``.
@@ -167,9 +168,9 @@ class QuestionType:
 
     # --- analysis variables and expressions ----------------------------------------------------
 
+    @abstractmethod
     def variables(self, spec, language: str) -> list:
         """The analysis variables this question yields, labelled in ``language``."""
-        raise NotImplementedError
 
     def variable_names(self, spec) -> list:
         return [variable.name for variable in self.variables(spec, '')]
@@ -213,18 +214,18 @@ class QuestionType:
 
     # --- respondent form -----------------------------------------------------------------------
 
+    @abstractmethod
     def form_fields(self, spec, language: str, *, option_order=None, row_order=None,
                     context: Mapping | None = None) -> list:
         """``[(field name, UnboundField)]`` for the page form; names are variable names."""
-        raise NotImplementedError
 
     def field_names(self, spec) -> list:
         """Names of the fields :meth:`form_fields` makes (by default, the variable names)."""
         return self.variable_names(spec)
 
+    @abstractmethod
     def answers_from_form(self, spec, form) -> dict:
         """The answers to store, keyed by variable name, from a validated form."""
-        raise NotImplementedError
 
     def validate_group(self, spec, form, language: str | None = None, *,
                        context: Mapping | None = None) -> list:
@@ -243,9 +244,9 @@ class QuestionType:
 
     # --- API -----------------------------------------------------------------------------------
 
+    @abstractmethod
     def json_rules(self, spec, required: bool) -> dict:
         """``{variable name: Rule}`` checking each JSON value (see :mod:`.rules`)."""
-        raise NotImplementedError
 
     def answers_from_json(self, spec, payload, language: str | None = None, *,
                           context: Mapping | None = None) -> tuple:

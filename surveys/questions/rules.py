@@ -8,6 +8,7 @@ Each rule mirrors the validators of the web field for the same variable, with th
 from __future__ import annotations
 
 import datetime
+from abc import ABC, abstractmethod
 import math
 import re
 from decimal import Decimal
@@ -43,7 +44,7 @@ def decimal_places(value) -> int:
     return max(0, -Decimal(repr(value)).normalize().as_tuple().exponent)
 
 
-class Rule:
+class Rule(ABC):
     """Accepts ``None`` (not answered) unless ``required``; subclasses convert other values."""
 
     def __init__(self, *, required: bool = False):
@@ -56,8 +57,9 @@ class Rule:
             return None
         return self.convert(value)
 
+    @abstractmethod
     def convert(self, value):
-        raise NotImplementedError
+        """The stored value for a JSON value of the right type (raise InvalidValue if not)."""
 
 
 class CodeRule(Rule):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+from abc import abstractmethod
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -72,8 +74,9 @@ class NumericScaleType(SingleValueType):
     def expression_type(self, spec):
         return 'number'
 
+    @abstractmethod
     def bounds(self, spec) -> tuple:
-        raise NotImplementedError
+        """``(lowest, highest)`` point of the scale."""
 
     def end_labels(self, spec, language) -> tuple:
         settings = self.settings(spec)

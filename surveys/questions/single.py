@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from .base import QuestionType
 from .contract import Variable
 
@@ -31,9 +33,9 @@ class SingleValueType(QuestionType):
     def field_names(self, spec):
         return [spec['variable']]
 
+    @abstractmethod
     def make_field(self, spec, language, required: bool, option_order):
         """The UnboundField for the answer."""
-        raise NotImplementedError
 
     def answers_from_form(self, spec, form):
         return {spec['variable']: self.form_value(spec, form[spec['variable']].data)}
@@ -45,8 +47,9 @@ class SingleValueType(QuestionType):
     def json_rules(self, spec, required):
         return {spec['variable']: self.rule(spec, required)}
 
+    @abstractmethod
     def rule(self, spec, required: bool):
-        raise NotImplementedError
+        """The JSON rule (see :mod:`.rules`) for the answer."""
 
     def description(self, spec, language) -> str:
         return self.hint(spec, language)

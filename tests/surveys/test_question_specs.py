@@ -90,6 +90,10 @@ SPECS = {
     'section': {'variable': 'S2', 'type': 'section', 'text': text('About you'),
                 'settings': {'relevant': '${AGE} >= 18'}},
     'consent': {'variable': 'CONSENT', 'type': 'consent', 'text': text('Do you agree?')},
+    'randomizer': {'variable': 'AB', 'type': 'randomizer', 'text': text('Price test'),
+                   'options': [{'code': 1, 'label': text('Low price'), 'settings': {'share': 30}},
+                               {'code': 2, 'label': text('High price'),
+                                'settings': {'share': 70}}]},
 }
 
 #: Expression types of the variables the good specs may refer to.

@@ -245,7 +245,7 @@ def test_menu_is_grouped_by_category_in_a_stable_order():
     assert [kind.name for kind in kinds] == [kind.name for kind in all_types()]
     groups = types_by_category()
     assert [category for category, _heading, _kinds in groups] == list(CATEGORIES)
-    assert sum(len(group) for _c, _h, group in groups) == len(kinds) == 23
+    assert sum(len(group) for _c, _h, group in groups) == len(kinds) == 24
     assert all(str(kind.label) for kind in kinds)
 
 
@@ -309,6 +309,8 @@ EXPECTED_VARIABLES = {
     'section': [],
     'consent': [('CONSENT', 'numeric', 'nominal', {1: 'Yes, I agree', 2: 'No, I do not agree'},
                  'answer', None)],
+    'randomizer': [('AB', 'numeric', 'nominal', {1: 'Low price', 2: 'High price'}, 'answer',
+                    None)],
 }
 
 
@@ -385,7 +387,7 @@ EXPRESSION_TYPES = {
     'dichotomous': 'select_one', 'likert': 'select_one', 'importance': 'select_one',
     'rating': 'number', 'nps': 'number', 'semantic_differential': None, 'grid': None,
     'ranking': None, 'constant_sum': None, 'instruction': None, 'section': None,
-    'consent': 'boolean',
+    'consent': 'boolean', 'randomizer': 'select_one',
 }
 
 
@@ -436,3 +438,23 @@ def test_variable_rejects_unknown_kinds_and_serialises_in_order():
     variable = Variable('Q1', 'x', 'numeric', 'nominal', {2: 'b', 1: 'a'}, 'Q1')
     assert variable.to_dict()['value_labels'] == [[2, 'b'], [1, 'a']]
     assert hash(variable) == hash(Variable('Q1', 'x', 'numeric', 'nominal', {}, 'Q1'))
+
+
+@pytest.mark.parametrize('shares, ok', [
+    ((None, None), True), ((30, 70), True), ((50, None), False), ((60, 60), False),
+    ((0, 100), False),
+])
+def test_randomizer_shares_are_all_or_none_and_add_up_to_100(shares, ok):
+    randomizer = spec('randomizer')
+    for option, share in zip(randomizer['options'], shares):
+        option['settings'] = {} if share is None else {'share': share}
+    problems = check_spec(randomizer, language='en')
+    assert (not problems) == ok, problems
+    if ok:
+        expected = {1: 50.0, 2: 50.0} if shares[0] is None else {1: 30, 2: 70}
+        assert get_type('randomizer').shares(randomizer) == expected
+
+
+def test_randomizer_has_no_respondent_fields():
+    kind = get_type('randomizer')
+    assert kind.form_fields(spec('randomizer'), 'en') == [] and kind.field_names(spec('randomizer')) == []

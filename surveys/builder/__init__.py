@@ -4,4 +4,5 @@ from flask import Blueprint
 bp = Blueprint("builder", __name__,
                url_prefix="/studies/<int:study_id>/surveys/<int:survey_id>/builder")
 
-from surveys.builder import settings_views, versions_views, views  # noqa: E402,F401
+from surveys.builder import (interchange_views, preview_views, settings_views,  # noqa: E402,F401
+                             versions_views, views)

@@ -27,6 +27,8 @@ SYSTEM_VARIABLES = frozenset({
     'variants', 'language', 'token', 'member_id', 'wave', 'wave_id', 'module', 'module_id',
     'interviewer_id', 'started_at', 'updated_at', 'completed_at', 'duration', 'timings',
     'weight', 'is_invalid', 'answers',
+    # Fields of the respondent page form itself.
+    'action', 'csrf_token',
 })
 
 #: Names no question variable may take, lower-cased (the check is case-insensitive).

@@ -24,6 +24,8 @@ from .piping import pipe_spec
 
 #: Values of the submit buttons (``name="action"``); Finish on the last page sends NEXT.
 ACTION_NEXT, ACTION_BACK = 'next', 'back'
+#: Names the page form uses itself: a question field so named would be overwritten.
+FORM_NAMES = frozenset({'action', 'csrf_token'})
 #: Types shown as text without fields (other field-less types, like the A/B randomiser, are not
 #: shown at all).
 TEXT_BLOCKS = frozenset({'instruction'})
@@ -118,9 +120,10 @@ def build_page_form(page, language: str, *, seed, values: Mapping, formdata=None
         made = dict(kind.form_fields(
             spec, language, option_order=ordered_options(spec, seed),
             row_order=ordered_options(spec, seed, which='rows'), context=values))
-        clashes = set(made) & set(fields)
+        clashes = set(made) & (set(fields) | FORM_NAMES)
         if clashes:
-            raise ValueError(f'fields {sorted(clashes)} are defined twice on the page')
+            raise ValueError(f'the page form cannot have fields named {sorted(clashes)} (defined '
+                             f'twice, or used by the form itself)')
         groups[spec['variable']] = list(made)
         fields.update(made)
         if answers is not None and formdata is None:
@@ -189,11 +192,18 @@ def validate_page(form, page_items, language: str, values: Mapping) -> PageValid
         if messages:
             errors[spec['variable']] = messages
             target = first or focus_id(form[names[0]])
-            summary += [(target, f'{question}: {message}' if question else message)
-                        for message in messages]
+            summary += [(target, summary_text(question, message)) for message in messages]
     if 'csrf_token' in form.errors:
         summary.insert(0, (None, _('The form expired. Please send it again.')))
     return PageValidation(errors, summary)
+
+
+def summary_text(question: str, message: str) -> str:
+    """'Your age? Please answer ...' / 'Share 100 points: The amounts ...' for the summary."""
+    question = question.strip()
+    if not question:
+        return message
+    return f'{question} {message}' if question[-1] in '?!.:…' else f'{question}: {message}'
 
 
 def page_progress(definition, page_index: int) -> tuple:

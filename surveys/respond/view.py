@@ -17,9 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from surveys.questions import type_of
 from surveys.questions.choice import other_name, other_option
 from surveys.questions.fields import ScaleField
-from surveys.questions.spec import item_flag
-
-from .page import focus_id
+from surveys.questions.spec import item_flag, localized
 
 #: The shape of each type (types not listed are rendered by the shape of their fields).
 SHAPES = {
@@ -63,10 +61,6 @@ class FieldView:
     def id(self):
         return self.field.id
 
-    @property
-    def focus_id(self):
-        return focus_id(self.field)
-
 
 @dataclass
 class ItemView:
@@ -81,7 +75,12 @@ class ItemView:
     fields: list = dataclass_field(default_factory=list)
     groups: list = dataclass_field(default_factory=list)  # associations: [(word, [FieldView])]
     note: str = ''  # a standing instruction (constant-sum total, ranking)
+    lead: str = ''  # text to read before answering (the beginning of a story)
     columns: list = dataclass_field(default_factory=list)  # grid column labels
+
+    @property
+    def lead_id(self):
+        return f'{self.variable}-lead' if self.lead else ''
 
     @property
     def hint_id(self):
@@ -93,11 +92,7 @@ class ItemView:
 
     @property
     def described_by(self):
-        return ' '.join(part for part in (self.hint_id, self.error_id) if part)
-
-    @property
-    def first_id(self):
-        return self.fields[0].focus_id if self.fields else ''
+        return ' '.join(part for part in (self.lead_id, self.hint_id, self.error_id) if part)
 
 
 def _attrs(item: ItemView, field, *, describe: bool, invalid: bool) -> dict:
@@ -106,13 +101,13 @@ def _attrs(item: ItemView, field, *, describe: bool, invalid: bool) -> dict:
         attrs['aria-describedby'] = item.described_by
     if invalid:
         attrs['aria-invalid'] = 'true'
-    if isinstance(field, IntegerField):  # text + inputmode: accepts "12 500" and "2,5"
+    if isinstance(field, (IntegerField, DecimalField)):  # text: accepts "12 500" and "2,5"
         attrs.update(type='text', inputmode='decimal' if isinstance(field, DecimalField)
                      else 'numeric', min=False, max=False, step=False, autocomplete='off')
     return attrs
 
 
-def _field_view(item, field, *, describe, group_invalid, labels=None) -> FieldView:
+def _field_view(item, field, *, describe, group_invalid) -> FieldView:
     invalid = bool(field.errors) or group_invalid
     view = FieldView(field, str(field.label.text), {}, errors=list(field.errors))
     if isinstance(field.widget, ListWidget):
@@ -171,11 +166,13 @@ def item_view(spec, built, language, values, errors) -> ItemView:
                     required=bool(fields) and kind.is_required(spec, values))
     if shape == 'instruction':
         return item
-    if shape == 'text' and fields:
-        item.hint = str(fields[0].description or '')
+    settings = kind.settings(spec)
+    if kind.name == 'story_completion':
+        item.lead, item.hint = localized(settings.get('story'), language), kind.hint(spec, language)
+    elif shape == 'text' and fields:
+        item.hint = str(fields[0].description or '')  # with the prompt of "own words"
     else:
         item.hint = kind.hint(spec, language)
-    settings = kind.settings(spec)
     if kind.name == 'constant_sum':
         item.note = _('The amounts must add up to %(total)s.', total=settings['total'])
     elif kind.name == 'ranking':
@@ -183,16 +180,27 @@ def item_view(spec, built, language, values, errors) -> ItemView:
     group_invalid = bool(item.errors) and not any(f.errors for f in fields)
     single = shape in ('text', 'sentence')
     skip = {other_name(spec)} if shape == 'choices' else set()
-    for field in fields:
+    for index, field in enumerate(fields):
         if field.name in skip:
             continue
-        item.fields.append(_field_view(item, field, describe=single,
-                                       group_invalid=bool(item.errors) if single
-                                       else group_invalid))
+        # A single input shows every error of its question; others only their own and the
+        # question's cross-field ones.
+        whole = bool(item.errors) if single and index == 0 else group_invalid
+        item.fields.append(_field_view(item, field, describe=single, group_invalid=whole))
     if shape == 'choices' and item.fields:
         _option_flags(spec, kind, item.fields[0], form, item, group_invalid)
+    other = other_option(kind.options(spec)) if kind.option_flags else None
+    if shape == 'text' and other is not None:  # a dropdown with "other, please specify"
+        for view in item.fields[1:]:
+            view.label = _('%(option)s, please specify',
+                           option=localized(other.get('label'), language))
     if shape == 'grid' and item.fields:
         item.columns = [option.label for option in item.fields[0].options]
+        exclusive = {option['code'] for option in kind.options(spec)
+                     if item_flag(option, 'exclusive')}
+        for row in item.fields:
+            for option in row.options:
+                option.exclusive = option.input.data in exclusive
     if shape == 'associations':
         item.groups = _association_groups(spec, kind, item.fields, language)
     return item

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from surveys.expressions import piped_variables
 from surveys.questions import Problem, check_questionnaire, type_of
 
 FORMAT = "anketa.questionnaire"
@@ -83,9 +84,53 @@ def check_definition(definition, *, preset=None) -> list:
             found.append((index, Problem(_("There is no option list called %(name)s.",
                                            name=name), "settings.option_list",
                                          "option_list_unknown")))
-    found += check_questionnaire(resolved_questions(definition), language=default or "ru",
-                                 preset=preset)
+    specs = resolved_questions(definition)
+    found += check_questionnaire(specs, language=default or "ru", preset=preset)
+    known = set(preset or {})
+    for index, spec in enumerate(specs):
+        found += [(index, problem) for problem in piping_problems(spec, known)]
+        try:
+            known.update(type_of(spec).expression_variables(spec))
+        except Exception:  # noqa: BLE001  (an invalid question is reported by its own check)
+            known.add(spec.get("variable"))
     return found
+
+
+def _texts(value, path):
+    """Every string inside a question's texts, with where it stands."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for position, item in enumerate(value):
+            yield from _texts(item, f"{path}[{position}]")
+
+
+#: Settings that hold expressions, not texts (their references are checked as expressions).
+EXPRESSION_SETTINGS = {"relevant", "constraint", "required_if", "option_list"}
+
+
+def piping_problems(spec, known) -> list:
+    """``${name}`` in texts that is not a variable of an earlier question.
+
+    Piping a later or misspelt variable would show respondents an empty gap.
+    """
+    problems = []
+    settings = {key: value for key, value in (spec.get("settings") or {}).items()
+                if key not in EXPRESSION_SETTINGS}
+    sources = [("text", spec.get("text")), ("settings", settings),
+               ("options", spec.get("options")), ("rows", spec.get("rows"))]
+    for root, value in sources:
+        for path, text in _texts(value, root):
+            for name in piped_variables(text):
+                if name not in known:
+                    problems.append(Problem(
+                        _("${%(name)s} in the text is not a variable of an earlier question.",
+                          name=name), path.split(".")[0] if root == "text" else path,
+                        "piping_unknown"))
+    return problems
 
 
 def variables(definition, language=None) -> list:

@@ -158,8 +158,9 @@ def update_question(survey, question, spec):
         return [_problem(_l("There is no option list called %(name)s.", name=list_name),
                          "settings.option_list")]
     checked = definitions.resolved_questions({"option_lists": lists, "questions": [spec]})[0]
-    problems = check_spec(checked, language=survey.default_language,
-                          known=known_before(survey, draft, question))
+    known = known_before(survey, draft, question)
+    problems = check_spec(checked, language=survey.default_language, known=known)
+    problems += definitions.piping_problems(checked, known)
     if not problems:
         own = {spec["variable"], *(v.name for v in type_of(checked).variables(checked, "en"))}
         taken = {name.upper() for name in used_variable_names(survey, draft, exclude=question)}

@@ -254,3 +254,16 @@ def test_shared_option_list_used_by_questions(logged_in, survey_for):
     web.post(f"{base(study, survey)}/lists", {"old_name": "brands", "name": "makes",
                                               "items__ru": "1 = Альфа\n2 = Бета\nГамма"})
     assert questions(survey)[0].settings["option_list"] == "makes"
+
+
+def test_piping_must_refer_to_an_earlier_question(logged_in, survey_for):
+    web, user = logged_in
+    study, survey = survey_for(user)
+    first = add(web, study, survey, "single_choice")
+    save(web, study, survey, first, variable="CITY", text__ru="Город?", options__ru="Москва\nКазань")
+    second = add(web, study, survey, "short_text")
+    refused = save(web, study, survey, second, variable="Q2", text__ru="Почему ${CTY}?")
+    assert "${CTY} in the text is not a variable of an earlier question" in \
+        refused.get_data(as_text=True)
+    ok = save(web, study, survey, second, variable="Q2", text__ru="Почему ${CITY}?")
+    assert ok.status_code == 302

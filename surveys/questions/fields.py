@@ -128,12 +128,22 @@ def text_validators(required: bool, max_length: int) -> list:
             no_control_characters]
 
 
+class RangeIfNumber(NumberRange):
+    """NumberRange that stays quiet when the input was not a number at all: the field's own
+    "Not a valid number" is the one message the respondent needs."""
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        super().__call__(form, field)
+
+
 def number_validators(required: bool, minimum=None, maximum=None, places=None) -> list:
     """Validators of a number field: presence, finiteness, range and decimal places."""
     validators = [presence(required), FiniteNumber()]
     if minimum is not None or maximum is not None:
-        validators.append(NumberRange(min=minimum, max=maximum,
-                                      message=messages.out_of_range(minimum, maximum)))
+        validators.append(RangeIfNumber(min=minimum, max=maximum,
+                                        message=messages.out_of_range(minimum, maximum)))
     if places is not None:
         validators.append(MaxDecimals(places))
     return validators

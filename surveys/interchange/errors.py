@@ -66,5 +66,6 @@ def fail(location: str, message: str):
 
 
 def pointer(*parts) -> str:
-    """A JSON pointer (RFC 6901) from path parts: ``pointer('questions', 3)`` -> ``/questions/3``."""
+    """A JSON pointer (RFC 6901) from path parts: ``pointer('questions', 3)`` is
+    ``/questions/3``."""
     return ''.join('/' + str(part).replace('~', '~0').replace('/', '~1') for part in parts)

@@ -113,9 +113,10 @@ class Randomizer(ChoiceType):
 
     def check_settings(self, spec, settings, language):
         problems = check_count(self.options(spec), 'options', 2, 10)
-        shares = [option.get('settings', {}).get('share') for option in self.options(spec)]
+        shares = [(option.get('settings') or {}).get('share') for option in self.options(spec)]
         given = [share for share in shares if share is not None]
-        if given and (len(given) != len(shares) or sum(given) != 100
+        whole = all(isinstance(share, int) and not isinstance(share, bool) for share in given)
+        if given and (not whole or len(given) != len(shares) or sum(given) != 100
                       or any(share <= 0 for share in given)):
             problems.append(Problem(
                 _('Give every variant a positive share, adding up to 100 %, or give none '
@@ -125,7 +126,7 @@ class Randomizer(ChoiceType):
     def shares(self, spec) -> dict:
         """``{code: share}`` in per cent; equal shares when none are set."""
         options = self.options(spec)
-        given = {o['code']: o.get('settings', {}).get('share') for o in options}
+        given = {o['code']: (o.get('settings') or {}).get('share') for o in options}
         if all(share is not None for share in given.values()):
             return given
         return {code: 100 / len(options) for code in given}

@@ -8,6 +8,7 @@ from research.demo_questionnaire import demo_definition
 from research.extensions import db
 from surveys.builder.services import draft_definition
 from surveys.builder.versions import replace_draft
+from surveys.interchange import normalise
 from surveys.manage.services import create_survey
 
 
@@ -30,7 +31,7 @@ def test_preview_runs_the_questionnaire_logic_without_storing(demo_survey):
     first = web.get(url(study, survey, "/preview?restart=1"))
     assert first.status_code == 200
     html = first.get_data(as_text=True)
-    assert "Preview" in html and "Согласны принять участие?" in html and 'lang="ru"' in html
+    assert "preview-banner" in html and "Согласны принять участие?" in html and 'lang="ru"' in html
     declined = web.post(url(study, survey, "/preview"), {"CONSENT": "2", "action": "next"})
     assert "Этот опрос не для вас" in declined.get_data(as_text=True).replace("К сожалению, э",
                                                                                "Э")
@@ -79,7 +80,10 @@ def test_xlsform_export_and_import_round_trip(demo_survey):
         content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     db.session.expire_all()
-    assert draft_definition(other)["questions"] == draft_definition(survey)["questions"]
+    # XLSForm has no place for texts Anketa shows anyway (default scale labels...): the
+    # round trip equals the original in its normal form.
+    assert draft_definition(other)["questions"] == \
+        normalise(draft_definition(survey))["questions"]
 
 
 @pytest.mark.parametrize("name, data, message", [

@@ -442,7 +442,7 @@ def test_variable_rejects_unknown_kinds_and_serialises_in_order():
 
 @pytest.mark.parametrize('shares, ok', [
     ((None, None), True), ((30, 70), True), ((50, None), False), ((60, 60), False),
-    ((0, 100), False),
+    ((0, 100), False), (('30', '70'), False), ((True, 99), False),
 ])
 def test_randomizer_shares_are_all_or_none_and_add_up_to_100(shares, ok):
     randomizer = spec('randomizer')

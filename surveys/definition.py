@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from surveys.expressions import piped_variables
-from surveys.questions import Problem, check_questionnaire, type_of
+from surveys.questions import Problem, check_questionnaire, checks, type_of
 
 FORMAT = "anketa.questionnaire"
 FORMAT_VERSION = 1
@@ -109,7 +109,7 @@ def _texts(value, path):
 
 
 #: Settings that hold expressions, not texts (their references are checked as expressions).
-EXPRESSION_SETTINGS = {"relevant", "constraint", "required_if", "option_list"}
+EXPRESSION_SETTINGS = {name for name, _current in checks.EXPRESSION_SETTINGS} | {"option_list"}
 
 
 def piping_problems(spec, known) -> list:

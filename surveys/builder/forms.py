@@ -15,7 +15,7 @@ TEXT_MAX = 5000
 EXPRESSION_MAX = 2000
 
 #: Settings edited as expressions.
-EXPRESSION_SETTINGS = ("relevant", "required_if", "constraint")
+EXPRESSION_SETTINGS = ("relevant", "required_if", "constraint", "screen_out")
 #: Settings with a fixed list of values.
 CHOICE_SETTINGS = {
     "randomize": [("", _l("Keep the order")), ("shuffle", _l("Shuffle")),
@@ -28,6 +28,7 @@ CHOICE_SETTINGS["randomize_rows"] = CHOICE_SETTINGS["randomize"]
 SETTING_LABELS = {
     "required": _l("Answer required"), "relevant": _l("Show when (relevance)"),
     "required_if": _l("Required when"), "constraint": _l("Valid when (constraint, . = answer)"),
+    "screen_out": _l("Screen out when (ends the interview)"),
     "constraint_message": _l("Message when not valid"), "hint": _l("Hint"),
     "randomize": _l("Option order"), "randomize_rows": _l("Row order"),
     "display": _l("Show options as"), "measure": _l("Measurement level"),

@@ -12,9 +12,9 @@ from flask_login import login_required
 from surveys import definition as definitions
 from surveys.builder import bp, services
 from surveys.manage.views import load_survey
-from surveys.questions import get_type, type_of
+from surveys.questions import get_type
 from surveys.respond import (expression_context, page_is_visible, render_respondent_page,
-                             respondent_page)
+                             respondent_page, screen_out_cause)
 
 SESSION_KEY = "builder_preview"
 
@@ -47,12 +47,6 @@ def _visible_page(document, answers, start, step):
     return None
 
 
-def _declined_consent(document, answers):
-    return any(type_of(spec).screens_out_when_declined and type_of(spec).declined(spec, answers)
-               for spec in definitions.resolved_questions(document)
-               if spec["variable"] in answers)
-
-
 @bp.route("/preview", methods=["GET", "POST"])
 @login_required
 def preview(study_id, survey_id):
@@ -76,7 +70,7 @@ def preview(study_id, survey_id):
             index = _visible_page(document, state["answers"], index - 1, -1) or 0
         elif view.answers is not None:
             state["answers"].update(view.answers)
-            if _declined_consent(document, state["answers"]):
+            if screen_out_cause(document, state["answers"]):
                 return _finish(study, survey, document, state, "screened_out")
             following = _visible_page(document, state["answers"], index + 1, +1)
             if following is None:

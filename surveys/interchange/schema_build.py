@@ -45,6 +45,7 @@ def _whole(minimum=None, nullable=False):
 #: The JSON shape of each setting (by name; ``(type name, setting)`` for type-specific shapes).
 SETTING_SCHEMAS = {
     'required': {'type': 'boolean'}, 'required_if': _EXPRESSION, 'relevant': _EXPRESSION,
+    'screen_out': _EXPRESSION,
     'constraint': _EXPRESSION, 'constraint_message': _TEXT, 'hint': _TEXT,
     'randomize': {'enum': list(RANDOMIZE_MODES)}, 'randomize_rows': {'enum': list(RANDOMIZE_MODES)},
     'display': {'enum': ['radio', 'dropdown']},

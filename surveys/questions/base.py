@@ -24,7 +24,7 @@ __all__ = ['CLOSED', 'COMMON_SETTINGS', 'OPEN', 'STRUCTURE', 'Problem', 'Questio
 
 #: Settings every answerable question has, with their defaults.
 COMMON_SETTINGS = {'required': False, 'hint': {}, 'relevant': None, 'constraint': None,
-                   'constraint_message': {}, 'required_if': None}
+                   'constraint_message': {}, 'required_if': None, 'screen_out': None}
 
 # Which item-flag settings are allowed, and their value type.
 OPTION_FLAGS = {'exclusive': bool, 'other': bool, 'anchored': bool}

@@ -194,17 +194,20 @@ def check_min_max(settings: dict, low: str, high: str) -> list:
 
 
 #: The expression settings, with whether ``.`` (the answer being validated) may be used.
-EXPRESSION_SETTINGS = (('relevant', False), ('required_if', False), ('constraint', True))
+EXPRESSION_SETTINGS = (('relevant', False), ('required_if', False), ('constraint', True),
+                       ('screen_out', False))
 
 
 def check_expressions(settings: dict, known, own: dict, current_type) -> list:
-    """Relevance, required-if and constraint against the variables known before the question.
+    """Relevance, required-if, constraint and screen-out against the earlier variables.
 
     ``known`` is ``{name: type}`` of the earlier questions, or None to check syntax only. The
-    constraint may also use the question's own variables (``own``) and ``.``.
+    constraint (which may also use ``.``) and the screen-out condition may use the question's
+    own variables (``own``).
     """
     names = {'relevant': _('Display condition'), 'required_if': _('Required-if condition'),
-             'constraint': _('Validation constraint')}
+             'constraint': _('Validation constraint'),
+             'screen_out': _('Screen-out condition')}
     problems = []
     for name, allow_current in EXPRESSION_SETTINGS:
         source = settings.get(name)
@@ -215,7 +218,7 @@ def check_expressions(settings: dict, known, own: dict, current_type) -> list:
                                     f'settings.{name}', 'expression'))
             continue
         variables = dict(known or {})
-        if name == 'constraint':
+        if name in ('constraint', 'screen_out'):
             variables.update(own)
         found = check_expression(source, variables, allow_current=allow_current,
                                  current_type=current_type if allow_current else None)

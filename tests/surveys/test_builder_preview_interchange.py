@@ -42,7 +42,8 @@ def test_preview_runs_the_questionnaire_logic_without_storing(demo_survey):
     missing = web.post(url(study, survey, "/preview"), {"action": "next"})
     assert missing.status_code == 200
     assert 'role="alert"' in missing.get_data(as_text=True)
-    web.post(url(study, survey, "/preview"), {"CITY": "1", "FREQ": "5", "action": "next"})
+    web.post(url(study, survey, "/preview"), {"CITY": "1", "FREQ": "5", "AGE_EXACT": "30",
+                                              "action": "next"})
     # FREQ = 5 ("never") hides the coffee-shop sections: the A/B page comes next.
     page = web.get(url(study, survey, "/preview")).get_data(as_text=True)
     assert "Imagine: a coffee and a cheesecake for" in page
@@ -124,3 +125,22 @@ def test_viewer_may_preview_and_export_but_not_import(web, make_user, make_study
     response = web.post(url(study, survey, "/import"), {
         "file": (io.BytesIO(b"{}"), "x.json")}, content_type="multipart/form-data")
     assert response.status_code == 403
+
+
+def test_screen_out_condition_ends_the_preview(demo_survey):
+    web, study, survey = demo_survey
+    web.get(url(study, survey, "/preview?restart=1"))
+    web.post(url(study, survey, "/preview"), {"CONSENT": "1", "action": "next"})
+    ended = web.post(url(study, survey, "/preview"), {"CITY": "1", "FREQ": "1",
+                                                     "AGE_EXACT": "16", "action": "next"})
+    assert "К сожалению, этот опрос не для вас" in ended.get_data(as_text=True)
+    assert "The respondent was screened out." in ended.get_data(as_text=True)
+
+
+def test_screen_out_condition_is_checked_when_saved(demo_survey):
+    web, study, survey = demo_survey
+    question = next(q for q in survey.draft_version.questions if q.variable == "CITY")
+    response = web.post(url(study, survey, f"/questions/{question.id}"), {
+        "variable": "CITY", "text__ru": "Город?", "options__ru": "Москва\nКазань",
+        "setting__screen_out": "${NOWHERE} = 1"})
+    assert "Screen-out condition: Unknown variable ${NOWHERE}" in response.get_data(as_text=True)

@@ -138,7 +138,7 @@ def test_russian_pages_have_no_axe_violations(open_page, tmp_path):
     page.locator('#AGE').fill('34')
     page.locator('#Q1-1').check()
     page.locator('#Q5-0').check()
-    page.get_by_role('button', name='Next').click()
+    page.get_by_role('button', name="Далее").click()
     expect(page.get_by_role('heading', level=1)).to_have_text('About you (ru)')
     expect(page.locator('html')).to_have_attribute('lang', 'ru')
     page.screenshot(path=str(tmp_path / 'paged-page2-ru-360.png'), full_page=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from surveys.expressions import piped_variables
+from surveys.expressions import ExpressionError, parse, piped_variables
 from surveys.questions import Problem, check_questionnaire, checks, type_of
 
 FORMAT = "anketa.questionnaire"
@@ -58,15 +58,45 @@ class Page:
 
 
 def pages(definition) -> list:
-    """Split the questionnaire into pages at ``section`` items."""
+    """Split the questionnaire into pages at ``section`` items.
+
+    A question whose display condition, required-if condition or piped text
+    uses an answer from its own page starts a new page of the same section:
+    a page is shown before its answers exist, so without JavaScript the
+    question would otherwise never appear (or pipe a blank).
+    """
     result = [Page(None)]
+    on_page = set()
     for spec in resolved_questions(definition):
-        if type_of(spec).starts_page:
+        kind = type_of(spec)
+        if kind.starts_page:
             result.append(Page(spec))
-        else:
-            result[-1].questions.append(spec)
+            on_page = set()
+            continue
+        if result[-1].questions and depends_on(spec) & on_page:
+            result.append(Page(result[-1].section))
+            on_page = set()
+        result[-1].questions.append(spec)
+        if kind.field_names(spec):  # answered on the page (a randomiser is assigned before)
+            on_page |= set(kind.expression_variables(spec)) | {spec["variable"]}
     # A questionnaire that starts with a section has no untitled first page.
     return [page for index, page in enumerate(result) if index or page.questions]
+
+
+def depends_on(spec) -> set:
+    """Variables a question needs before it is shown: conditions and piped texts."""
+    names = set()
+    settings = spec.get("settings") or {}
+    for key in ("relevant", "required_if"):
+        source = settings.get(key)
+        if isinstance(source, str) and source:
+            try:
+                names |= parse(source).variables
+            except ExpressionError:
+                continue  # reported by the expression check
+    for _path, text in _texts(spec.get("text"), "text"):
+        names.update(piped_variables(text))
+    return names
 
 
 def check_definition(definition, *, preset=None) -> list:
@@ -128,7 +158,7 @@ def piping_problems(spec, known) -> list:
                 if name not in known:
                     problems.append(Problem(
                         _("${%(name)s} in the text is not a variable of an earlier question.",
-                          name=name), path.split(".")[0] if root == "text" else path,
+                          name=name), path,
                         "piping_unknown"))
     return problems
 

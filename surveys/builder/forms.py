@@ -235,6 +235,8 @@ def spec_from_form(form, kind, spec):
         others = {lang: form[f"{which}__{lang}"].data for lang in form.languages
                   if lang != form.main_language}
         allowed = {k: v for k, v in flags.items() if k not in ("label_left", "label_right")}
+        if which == "options" and _is_default_scale(form, kind, spec):
+            continue  # unchanged default labels: keep following the type (5 or 7 points...)
         try:
             new[which] = text_to_items(main_field.data, others, form.main_language, allowed,
                                        pairs=pairs and which == "rows",
@@ -242,7 +244,25 @@ def spec_from_form(form, kind, spec):
         except ItemsTextError as error:
             main_field.errors = list(main_field.errors) + [error.args[0]]
             ok = False
+    # Empty fields are "not set": the type's defaults apply and exports stay clean.
+    new["settings"] = {key: value for key, value in new["settings"].items()
+                       if value not in (None, "", {})}
     return new if ok else None
+
+
+def _is_default_scale(form, kind, spec):
+    """True when the options shown are the type's default labels, left as they were."""
+    defaults = kind.options({**spec, "options": []})
+    if not defaults:
+        return False
+    def lines(text):
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    for lang in form.languages:
+        shown = items_to_text(defaults, lang, main=lang == form.main_language)
+        if lines(form[f"options__{lang}"].data) != lines(shown):
+            return False
+    return True
 
 
 class LibrarySaveForm(FlaskForm):

@@ -173,6 +173,8 @@ def update_question(survey, question, spec):
                                      "variable"))
     if problems:
         return problems
+    if spec["variable"] != question.variable:
+        _rename_everywhere(draft, question, question.variable, spec["variable"])
     question.variable = spec["variable"]
     question.text = spec.get("text") or {}
     question.settings = spec.get("settings") or {}
@@ -180,6 +182,19 @@ def update_question(survey, question, spec):
     question.rows = spec.get("rows") or []
     db.session.flush()
     return []
+
+
+def _rename_everywhere(draft, renamed, old, new):
+    """Follow a renamed variable in the other questions' conditions and piped texts."""
+    from surveys.builder.versions import rename_references
+    for other in draft.questions:
+        if other is renamed:
+            continue
+        for column in ("text", "settings", "options", "rows"):
+            value = getattr(other, column)
+            updated = rename_references(copy.deepcopy(value), {old: new})
+            if updated != value:
+                setattr(other, column, updated)
 
 
 def _published_names_of(survey, variable):

@@ -65,7 +65,8 @@ DEMOGRAPHICS = [
 
 NPS_BLOCK = [
     _q("NPS", "nps", "How likely is it that you would recommend {brand} to a friend or "
-       "colleague?", "Насколько вероятно, что вы порекомендуете {brand} другу или коллеге?"),
+       "colleague?", "Насколько вероятно, что вы порекомендуете {brand} другу или коллеге?",
+       subject=_t("our company", "нашу компанию")),
     _q("NPS_WHY", "long_text", "What is the main reason for your score?",
        "Почему вы поставили такую оценку?", required=False),
 ]

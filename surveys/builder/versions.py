@@ -138,7 +138,7 @@ def insert_block(survey, specs, after=None):
         taken.add(spec["variable"].upper())
     index = draft.questions.index(after) + 1 if after is not None else len(draft.questions)
     for offset, spec in enumerate(specs):
-        _rename_references(spec, renames)
+        rename_references(spec, renames)
         draft.questions.insert(index + offset, _question_from_spec(spec, index + offset))
     for position, question in enumerate(draft.questions):
         question.position = position
@@ -149,16 +149,16 @@ def insert_block(survey, specs, after=None):
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def _rename_references(value, renames):
+def rename_references(value, renames):
     """Rewrite ``${old}`` to ``${new}`` in every string of a spec, in place."""
     if not renames:
         return value
     if isinstance(value, dict):
         for key, item in value.items():
-            value[key] = _rename_references(item, renames)
+            value[key] = rename_references(item, renames)
         return value
     if isinstance(value, list):
-        return [_rename_references(item, renames) for item in value]
+        return [rename_references(item, renames) for item in value]
     if isinstance(value, str):
         return _REFERENCE.sub(lambda m: "${%s}" % renames.get(m.group(1), m.group(1)), value)
     return value

@@ -123,8 +123,10 @@ def _show_problems(form, problems):
         target = None
         if field in ("variable",):
             target = form.variable
-        elif field == "text":
-            target = form[f"text__{form.main_language}"]
+        elif field == "text" or field.startswith("text."):
+            language = field.partition(".")[2] or form.main_language
+            name = f"text__{language}"
+            target = form[name] if name in form else form[f"text__{form.main_language}"]
         elif field.startswith(("options", "rows")):
             name = f"{field.split('[')[0].split('.')[0]}__{form.main_language}"
             target = form[name] if name in form else None
@@ -134,6 +136,9 @@ def _show_problems(form, problems):
                 if name in form:
                     target = form[name]
                     break
+        errors = target.errors if target is not None else form.form_errors
+        if str(problem.message) in map(str, errors):
+            continue
         if target is not None:
             target.errors = list(target.errors) + [problem.message]
         else:

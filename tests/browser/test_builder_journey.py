@@ -288,9 +288,9 @@ def test_researcher_builds_previews_publishes_versions_and_round_trips(new_page,
         label="Standard: NPS with the reason for the score")
     library.get_by_role("button", name="Insert block").click()
     expect(status(page)).to_contain_text("Block inserted.")
-    # The standard block names {brand}: the outline asks for the subject before publishing.
+    # The standard block recommends "our company"; this study names the brand instead.
     nps = outline_item(page, "NPS")
-    expect(nps.locator(".problems")).to_contain_text("set the subject")
+    expect(nps.locator(".problems")).to_have_count(0)
     nps.get_by_role("link", name="Edit NPS").click()
     fill_pair(page, "Brand or subject (fills {brand})", ("кофе «Альфа»", "Alpha coffee"))
     page.get_by_role("button", name="Save question").click()
@@ -471,11 +471,6 @@ def import_and_export(page, path, folder, count):
         return json.load(file)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The editor shows a Likert question's 5 default labels in Options (RU/EN) "
-    "(surveys/builder/forms.py fill_question_form, `kind.options(spec)`), and saving writes "
-    "them as the question's own options, so choosing 7 scale points is refused: "
-    "'Too few answer options: there are 5, the minimum is 7.'"))
 def test_likert_editor_switches_to_seven_points(page, make_account, make_full_study, log_in):
     email = make_account()
     ids = make_full_study(email)
@@ -521,13 +516,6 @@ def test_builder_works_with_javascript(new_page, make_account, make_full_study, 
     assert not errors
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A display condition on an answer given on the same page is never met for a respondent "
-    "without JavaScript: surveys/respond/page.py visible_items() evaluates `relevant` on the "
-    "answers stored before the page, so Q2 (`${Q1} = 1`, same page as Q1) is skipped and "
-    "stored as missing, and the builder gives no warning (surveys/definition.py "
-    "check_definition). Fix either: re-show the page with the newly relevant questions, "
-    "or report 'Q2 depends on Q1 on the same page: add a section between them'"))
 def test_condition_on_the_same_page_is_not_silently_skipped(page, make_account,
                                                              make_full_study, log_in):
     email = make_account()

@@ -1,4 +1,7 @@
 """The questionnaire builder over HTTP: questions, logic, versions, library."""
+import html
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -267,3 +270,35 @@ def test_piping_must_refer_to_an_earlier_question(logged_in, survey_for):
         refused.get_data(as_text=True)
     ok = save(web, study, survey, second, variable="Q2", text__ru="Почему ${CITY}?")
     assert ok.status_code == 302
+
+
+def test_likert_default_labels_follow_the_number_of_points(logged_in, survey_for):
+    web, user = logged_in
+    study, survey = survey_for(user)
+    qid = add(web, study, survey, "likert")
+    page = web.get(f"{base(study, survey)}/questions/{qid}").get_data(as_text=True)
+    shown_ru = re.search(r'<textarea[^>]*name="options__ru"[^>]*>\s*(.*?)</textarea>', page,
+                         re.S).group(1)
+    shown_en = re.search(r'<textarea[^>]*name="options__en"[^>]*>\s*(.*?)</textarea>', page,
+                         re.S).group(1)
+    response = save(web, study, survey, qid, variable="Q1", text__ru="Кофе бодрит.",
+                    text__en="Coffee wakes me up.", setting__points="7",
+                    options__ru=html.unescape(shown_ru), options__en=html.unescape(shown_en))
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    question = questions(survey)[0]
+    assert question.options == [] and question.settings["points"] == 7
+    assert "relevant" not in question.settings  # empty fields are not stored
+
+
+def test_renaming_a_variable_follows_its_references(logged_in, survey_for):
+    web, user = logged_in
+    study, survey = survey_for(user)
+    first = add(web, study, survey, "single_choice")
+    save(web, study, survey, first, variable="Q1", text__ru="Город?", options__ru="A\nB")
+    second = add(web, study, survey, "short_text")
+    save(web, study, survey, second, variable="Q2", text__ru="Почему ${Q1}?",
+         setting__relevant="${Q1} = 1")
+    save(web, study, survey, first, variable="CITY", text__ru="Город?", options__ru="A\nB")
+    follower = questions(survey)[1]
+    assert follower.text["ru"] == "Почему ${CITY}?"
+    assert follower.settings["relevant"] == "${CITY} = 1"

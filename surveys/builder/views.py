@@ -32,6 +32,8 @@ def outline(study_id, survey_id):
     problems, missing, warnings = {}, {}, []
     if draft is not None:
         for question, problem in draft_problems(survey):
+            if problem.code == "empty":
+                continue  # the page says so in its own words
             problems.setdefault(question.id if question else None, []).append(problem)
         document = services.draft_definition(survey, draft)
         for index, path, lang in definitions.missing_translations(document):

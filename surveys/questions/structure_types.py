@@ -13,14 +13,8 @@ from .registry import register
 from .spec import STRUCTURE
 
 
-class BlockType(QuestionType):
-    """A block without answers: no variables, no fields; only a display condition."""
-
-    category = STRUCTURE
-    common_settings = {'relevant': None}
-
-    def variables(self, spec, language):
-        return []
+class NothingToAnswer:
+    """Mixin: the respondent answers nothing here (no fields, nothing submitted)."""
 
     def form_fields(self, spec, language, *, option_order=None, row_order=None, context=None):
         return []
@@ -33,6 +27,16 @@ class BlockType(QuestionType):
 
     def json_rules(self, spec, required):
         return {}
+
+
+class BlockType(NothingToAnswer, QuestionType):
+    """A block without answers: no variables, no fields; only a display condition."""
+
+    category = STRUCTURE
+    common_settings = {'relevant': None}
+
+    def variables(self, spec, language):
+        return []
 
 
 @register
@@ -93,7 +97,7 @@ class Consent(ChoiceType):
 
 
 @register
-class Randomizer(ChoiceType):
+class Randomizer(NothingToAnswer, ChoiceType):
     """An A/B (split) block: each respondent is assigned one variant, kept as a variable.
 
     The options are the variants. ``settings.share`` on an option sets its share in per
@@ -130,15 +134,3 @@ class Randomizer(ChoiceType):
         if all(share is not None for share in given.values()):
             return given
         return {code: 100 / len(options) for code in given}
-
-    def form_fields(self, spec, language, *, option_order=None, row_order=None, context=None):
-        return []
-
-    def field_names(self, spec):
-        return []
-
-    def answers_from_form(self, spec, form):
-        return {}
-
-    def json_rules(self, spec, required):
-        return {}

@@ -1,7 +1,7 @@
 """Builder pages: export and import of the questionnaire (JSON and XLSForm)."""
 import re
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -31,12 +31,19 @@ def _file_stem(survey, version_number):
 @bp.route("/export.<fmt>")
 @login_required
 def export(study_id, survey_id, fmt):
-    """Download the draft (or, with no draft, the newest published version)."""
+    """Download the draft, a published version (``?version=N``) or the newest one."""
     _study, survey, _role = load_survey(study_id, survey_id)
     if fmt not in EXPORTS:
         abort(404)
     writer, mimetype, extension = EXPORTS[fmt]
-    if survey.draft_version is not None:
+    wanted = request.args.get("version", type=int)
+    if wanted is not None:
+        found = next((v for v in survey.versions if v.number == wanted and v.is_published),
+                     None)
+        if found is None:
+            abort(404)
+        document, number = found.definition, found.number
+    elif survey.draft_version is not None:
         document, number = services.draft_definition(survey), survey.draft_version.number
     elif survey.published_version is not None:
         document, number = survey.published_version.definition, survey.published_version.number

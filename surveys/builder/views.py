@@ -164,9 +164,15 @@ def _question_action(study_id, survey_id, question_id, action, message):
     return redirect(outline_url(study, survey))
 
 
-@bp.route("/questions/<int:question_id>/delete", methods=["POST"])
+@bp.route("/questions/<int:question_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(study_id, survey_id, question_id):
+    """Delete a question after a confirmation page (published versions keep it)."""
+    if request.method == "GET":
+        study, survey, _role = load_survey(study_id, survey_id, "editor")
+        question = _draft_question(survey, question_id)
+        return render_template("builder/delete.html", study=study, survey=survey,
+                               question=question, confirm=ConfirmForm())
     return _question_action(study_id, survey_id, question_id,
                             lambda s, q: services.delete_question(q),
                             _("Question deleted. Answers already collected are kept."))

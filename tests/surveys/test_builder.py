@@ -302,3 +302,20 @@ def test_renaming_a_variable_follows_its_references(logged_in, survey_for):
     follower = questions(survey)[1]
     assert follower.text["ru"] == "Почему ${CITY}?"
     assert follower.settings["relevant"] == "${CITY} = 1"
+
+
+def test_delete_asks_first_and_keeps_published_versions(logged_in, survey_for):
+    web, user = logged_in
+    study, survey = survey_for(user)
+    qid = publishable(web, study, survey)
+    page = web.get(f"{base(study, survey)}/questions/{qid}/delete").get_data(as_text=True)
+    assert "Delete Q1?" in page and "Пол?" in page
+    assert len(questions(survey)) == 1  # looking at the page deletes nothing
+    web.post(f"{base(study, survey)}/publish")
+    web.post(f"{base(study, survey)}/draft")
+    db.session.expire_all()
+    web.post(f"{base(study, survey)}/questions/{survey.draft_version.questions[0].id}/delete")
+    assert questions(survey) == []
+    exported = web.get(f"{base(study, survey)}/export.json?version=1").get_json()
+    assert [q["variable"] for q in exported["questions"]] == ["Q1"]
+    assert web.get(f"{base(study, survey)}/export.json?version=7").status_code == 404

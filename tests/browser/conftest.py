@@ -5,6 +5,7 @@ every test gets fresh browser contexts and leaves the tables empty behind it.
 Without ``/usr/bin/chromium`` the tests are skipped, except in CI (``CI=true``),
 where they fail.
 """
+import contextlib
 import os
 import threading
 from datetime import date
@@ -40,17 +41,25 @@ def live_app(migrated_database):
                        "MAIL_SERVER": None})
 
 
+@contextlib.contextmanager
+def serve(app, name):
+    """Serve a WSGI app over HTTP on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The app served over HTTP on a free port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True,
-                         request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with serve(live_app, "live-server") as url:
+        yield url
     with live_app.app_context():
         db.engine.dispose()
 

@@ -86,6 +86,20 @@ def only_known(page, violations, known):
     return True
 
 
+def assert_axe_clean(page, name, known_violations):
+    """Run axe-core; fail with a readable report, or raise KnownViolation for a listed bug."""
+    violations = axe_violations(page)
+    if not violations:
+        return
+    report = describe(violations)
+    print(f"axe-core violations on the {name} ({page.url}):\n{report}")
+    known = known_violations.get(name, ({}, ""))[0]
+    if known and only_known(page, violations, known):
+        raise KnownViolation(f"known violations on the {name}:\n{report}")
+    pytest.fail(f"{len(violations)} axe-core rule(s) violated on the {name}:\n{report}",
+                pytrace=False)
+
+
 def _case(name):
     if name in KNOWN_VIOLATIONS:
         reason = KNOWN_VIOLATIONS[name][1]
@@ -106,12 +120,4 @@ def test_page_has_no_axe_violations(name, page, make_account, make_full_study, l
         target(page, ids)
     else:
         page.goto(target.format(**ids))
-    violations = axe_violations(page)
-    if violations:
-        report = describe(violations)
-        print(f"axe-core violations on the {name} ({page.url}):\n{report}")
-        known = KNOWN_VIOLATIONS.get(name, ({}, ""))[0]
-        if known and only_known(page, violations, known):
-            raise KnownViolation(f"known violations on the {name}:\n{report}")
-        pytest.fail(f"{len(violations)} axe-core rule(s) violated on the {name}:\n{report}",
-                    pytrace=False)
+    assert_axe_clean(page, name, KNOWN_VIOLATIONS)

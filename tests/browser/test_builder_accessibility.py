@@ -10,7 +10,7 @@ import copy
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_accessibility import KnownViolation, axe_violations, describe, only_known
+from tests.browser.test_accessibility import KnownViolation, assert_axe_clean
 from tests.browser.test_layout import PHONE, assert_no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
@@ -173,15 +173,7 @@ def test_builder_page_has_no_axe_violations(name, page, builder_survey, log_in):
         target(page, builder_survey)
     else:
         page.goto(builder_survey["base"] + target)
-    violations = axe_violations(page)
-    if violations:
-        report = describe(violations)
-        print(f"axe-core violations on the {name} ({page.url}):\n{report}")
-        known = KNOWN_VIOLATIONS.get(name, ({}, ""))[0]
-        if known and only_known(page, violations, known):
-            raise KnownViolation(f"known violations on the {name}:\n{report}")
-        pytest.fail(f"{len(violations)} axe-core rule(s) violated on the {name}:\n{report}",
-                    pytrace=False)
+    assert_axe_clean(page, name, KNOWN_VIOLATIONS)
 
 
 #: name -> (path under the builder, or a function that gets there)

@@ -4,15 +4,13 @@ without validation errors, and a journey with JavaScript turned off.
 A tiny Flask app serves the pages of the definitions in ``tests/surveys/test_respond_page.py``
 (answers kept in the session cookie); it needs no database. Screenshots go to ``tmp_path``.
 """
-import threading
 
 import flask
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from surveys.respond import ACTION_BACK, render_respondent_page, respondent_page
-from tests.browser.conftest import TIMEOUT_MS, QuietRequestHandler
+from tests.browser.conftest import TIMEOUT_MS, serve
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.surveys.test_respond_page import (every_type_definition, make_app, paged_definition,
                                              variants_definition)
@@ -58,14 +56,8 @@ def respond_app():
 
 @pytest.fixture(scope='module')
 def respond_server():
-    server = make_server('127.0.0.1', 0, respond_app(), threaded=True,
-                         request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name='respond-server', daemon=True)
-    thread.start()
-    yield f'http://127.0.0.1:{server.server_port}'
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with serve(respond_app(), 'respond-server') as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """The application's models. Importing this package registers every table."""
+from research.models.api import ApiToken, IdempotencyRecord
 from research.models.studies import Study, StudyMember
 from research.models.users import Invitation, SiteSetting, User
 
-__all__ = ["Invitation", "SiteSetting", "Study", "StudyMember", "User"]
+__all__ = ["ApiToken", "IdempotencyRecord", "Invitation", "SiteSetting", "Study", "StudyMember",
+           "User"]

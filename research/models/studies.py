@@ -85,12 +85,13 @@ class Study(TimestampMixin, db.Model):
 
 
 class StudyMember(db.Model):
-    """A user's role in a study: owner, editor or viewer."""
+    """A user's role in a study: owner, editor, viewer or interviewer."""
 
     __tablename__ = "study_member"
     __table_args__ = (
         UniqueConstraint("study_id", "user_id"),
-        CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="role_known"),
+        CheckConstraint("role IN ('owner', 'editor', 'viewer', 'interviewer')",
+                        name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -46,7 +46,9 @@ STAGES = {
 STAGE_ORDER = list(STAGES)
 
 #: Study roles, weakest first; a role may do everything the ones before it may.
+#: Interviewers key in interviews and see only their own entries.
 ROLES = {
+    "interviewer": _l("Interviewer"),
     "viewer": _l("Viewer"),
     "editor": _l("Editor"),
     "owner": _l("Owner"),

@@ -8,6 +8,8 @@ from research.extensions import db
 from research.models.types import JSONDocument, TimestampMixin, UTCDateTime
 
 SURVEY_TITLE_MAX = 200
+#: Default inactivity after which an interview in progress is abandoned (a day).
+ABANDON_AFTER_MINUTES = 24 * 60
 
 
 class Survey(TimestampMixin, db.Model):
@@ -17,6 +19,9 @@ class Survey(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('adhoc', 'omnibus', 'panel_wave')", name="kind_known"),
         CheckConstraint("status IN ('draft', 'live', 'closed')", name="status_known"),
+        CheckConstraint("max_completes IS NULL OR max_completes > 0",
+                        name="max_completes_positive"),
+        CheckConstraint("abandon_after_minutes > 0", name="abandon_after_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +41,18 @@ class Survey(TimestampMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
+    #: The open link's slug (/s/<public_key>); random, so links cannot be guessed from ids.
+    public_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    #: Whether anyone with the open link may answer (personal links work either way).
+    open_link: Mapped[bool] = mapped_column(default=True)
+    #: werkzeug hash of the optional access password of the open link.
+    access_password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: Fieldwork stops at this moment (UTC), if set.
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Fieldwork stops after this many completes, if set.
+    max_completes: Mapped[int | None]
+    #: An interview in progress untouched for this many minutes counts as abandoned.
+    abandon_after_minutes: Mapped[int] = mapped_column(default=ABANDON_AFTER_MINUTES)
 
     study = relationship("Study", back_populates="surveys")
     versions = relationship("QuestionnaireVersion", back_populates="survey",

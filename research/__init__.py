@@ -50,9 +50,13 @@ def create_app(config=None):
     cli.init_app(app)
 
     from research.admin import bp as admin_bp
+    from research.api import bp as api_bp
     from research.main import bp as main_bp
     from research.studies import bp as studies_bp
     from surveys.builder import bp as builder_bp
+    from surveys.collect import bp as collect_bp
+    from surveys.fieldwork import bp as fieldwork_bp
+    from surveys.interviews import bp as interviews_bp
     from surveys.manage import bp as surveys_bp
     app.register_blueprint(main_bp)
     app.register_blueprint(auth.bp)
@@ -60,4 +64,9 @@ def create_app(config=None):
     app.register_blueprint(studies_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(builder_bp)
+    app.register_blueprint(collect_bp)
+    app.register_blueprint(fieldwork_bp)
+    app.register_blueprint(interviews_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # bearer tokens, not cookies: no cross-site request can carry them
     return app

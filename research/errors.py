@@ -47,7 +47,9 @@ def init_app(app):
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code if error.code in MESSAGES else 400)
+        # A description given at abort() says what exactly was wrong; the class default does not.
+        detail = error.description if error.description != type(error).description else None
+        return render_error(error.code if error.code in MESSAGES else 400, detail)
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error):

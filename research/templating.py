@@ -14,5 +14,7 @@ def init_app(app):
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "vocabulary": vocabulary,
+            # Lets shared navigation show links only to pages that exist.
+            "url_endpoints": current_app.view_functions,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -1,0 +1,63 @@
+"""Published questionnaires as the collection flow reads them, cached per version.
+
+A published version never changes (see ``QuestionnaireVersion``), so its definition, pages and
+quota-relevant helpers can be kept in memory by version id: a respondent's page submit then
+costs no JSON parsing or page splitting.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from surveys.definition import pages as split_pages
+from surveys.definition import resolved_questions
+from surveys.questions import get_type
+
+CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class PublishedQuestionnaire:
+    """One published version: its definition and its pages."""
+
+    version_id: int
+    definition: dict
+    pages: tuple
+    #: ``[(variable, {code: share})]`` of the A/B randomisers, in order.
+    randomisers: tuple
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def text(self, key: str, language: str) -> str:
+        """A questionnaire text (welcome, thank_you, ...) in ``language`` or the main one."""
+        texts = (self.definition.get("settings") or {}).get(key) or {}
+        return texts.get(language) or texts.get(self.definition.get("default_language")) or ""
+
+
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def published(version) -> PublishedQuestionnaire:
+    """The cached questionnaire of a published ``QuestionnaireVersion``."""
+    if version.definition is None:
+        raise ValueError(f"version {version.id} is not published")
+    with _lock:
+        found = _cache.get(version.id)
+        if found is not None:
+            _cache.move_to_end(version.id)
+            return found
+    definition = version.definition
+    randomisers = tuple(
+        (spec["variable"], get_type("randomizer").shares(spec))
+        for spec in resolved_questions(definition) if spec.get("type") == "randomizer")
+    made = PublishedQuestionnaire(version.id, definition, tuple(split_pages(definition)),
+                                  randomisers)
+    with _lock:
+        _cache[version.id] = made
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return made

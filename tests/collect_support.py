@@ -86,7 +86,7 @@ def live_survey(owner, questions=None, *, title="Coffee survey", open_now=True, 
 #: Valid answers page by page for QUESTIONS (an adult who buys coffee).
 ADULT_PAGES = [
     {"CONSENT": "1", "GENDER": "2", "AGE": "34", "BUYS": "1"},
-    {"BRANDS": ["1", "3"], "RATE_1": "3", "RATE_2": "2", "RATE_3": "1"},
+    {"BRANDS": ["1", "3"], "RATE_r1": "3", "RATE_r2": "2", "RATE_r3": "1"},
     {"OFFER": "1", "COMMENT": "Fine coffee"},
 ]
 

@@ -184,6 +184,11 @@ def submit_page(response, page_answers: Mapping, expected_step, *,
     if not _check_step(response, expected_step):
         return SubmitResult(False, response.status)
     questionnaire = questionnaire_of(response)
+    # Read the quota cells before changing the response: a query would autoflush it and
+    # spend a row version on a half-made change.
+    cells = quotas.active_cells(response.survey_id)
+    admitted = (quotas.matching_cells(
+        cells, expression_context(questionnaire.definition, response.answers)) if cells else [])
     now = now or utcnow()
     _record_time(response, now)
     answers = {**response.answers, **page_answers}
@@ -194,9 +199,11 @@ def submit_page(response, page_answers: Mapping, expected_step, *,
         response.answers = answers
         _end(response, "screened_out", cause, now)
         return SubmitResult(True, response.status)
-    cells = quotas.active_cells(response.survey_id)
     values = expression_context(questionnaire.definition, answers) if cells else {}
-    full = quotas.full_cell(cells, values) if cells else None
+    # Only a cell the respondent enters with this page can turn them away: those already in
+    # it when it filled are the in-flight interviews that complete (the reported overshoot).
+    full = next((cell for cell in quotas.matching_cells(cells, values)
+                 if cell.is_full and cell.id not in {c.id for c in admitted}), None)
     if full is not None:
         response.answers = answers
         _end(response, "over_quota", f"quota:{full.id}", now)

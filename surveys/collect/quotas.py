@@ -2,7 +2,7 @@
 
 Cells are conditions in the questionnaire expression language. A respondent is in the first
 cell of a quota whose condition holds for their answers so far. Entry is refused (over quota)
-as soon as the answers place them in a full cell; completes are counted with
+on the page whose answers first place them in a full cell; completes are counted with
 ``completes = completes + 1`` in the database, so concurrent completions never lose a count.
 Interviews already past the quota questions when a cell fills still complete: that is the
 only overshoot, and the dashboard reports it per cell.
@@ -46,11 +46,6 @@ def matching_cells(grouped: list, values: Mapping) -> list:
         if cell is not None:
             found.append(cell)
     return found
-
-
-def full_cell(grouped: list, values: Mapping):
-    """The first full cell the respondent falls into, or None."""
-    return next((cell for cell in matching_cells(grouped, values) if cell.is_full), None)
 
 
 def count_complete(cell_ids: list, delta: int = 1) -> None:

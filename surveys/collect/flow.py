@@ -139,8 +139,10 @@ def _record_time(response, now: datetime) -> None:
     response.timings = timings
 
 
-def go_back(response, expected_step, *, now: datetime | None = None) -> SubmitResult:
-    """Back to the previous visible page (answers of the current page are not stored)."""
+def go_back(response, expected_step, *, now: datetime | None = None,
+            first: int | None = None) -> SubmitResult:
+    """Back to the visible page before the current one (or before page ``first``, where a
+    live page began); answers of the current page are not stored."""
     if response.is_finished:
         raise InterviewFinished(response.status)
     if not _check_step(response, expected_step):
@@ -148,7 +150,8 @@ def go_back(response, expected_step, *, now: datetime | None = None) -> SubmitRe
     questionnaire = questionnaire_of(response)
     now = now or utcnow()
     _record_time(response, now)
-    previous = next_visible_page(questionnaire, response.answers, response.page_index - 1, -1)
+    start = (response.page_index if first is None else first) - 1
+    previous = next_visible_page(questionnaire, response.answers, start, -1)
     response.page_index = previous if previous is not None else response.page_index
     response.status = "in_progress"
     response.updated_at = now
@@ -173,11 +176,12 @@ def save_page(response, page_answers: Mapping, expected_step, *,
 
 
 def submit_page(response, page_answers: Mapping, expected_step, *,
-                now: datetime | None = None) -> SubmitResult:
+                now: datetime | None = None, through: int | None = None) -> SubmitResult:
     """Store a valid page's answers and move on: next page, or the end of the interview.
 
     ``page_answers`` are the validated answers of the response's current page (every variable
-    of it). Screen-out conditions and quotas are checked after every page.
+    of it); ``through`` is the last page a live page covered (see ``surveys.respond.live``).
+    Screen-out conditions and quotas are checked after every page.
     """
     if response.is_finished:
         raise InterviewFinished(response.status)
@@ -208,9 +212,10 @@ def submit_page(response, page_answers: Mapping, expected_step, *,
         response.answers = answers
         _end(response, "over_quota", f"quota:{full.id}", now)
         return SubmitResult(True, response.status)
-    following = next_visible_page(questionnaire, answers, response.page_index + 1, +1)
+    last = max(response.page_index, through if through is not None else response.page_index)
+    following = next_visible_page(questionnaire, answers, last + 1, +1)
     stop = following if following is not None else questionnaire.page_count
-    answers.update(_cleared_pages(questionnaire, answers, response.page_index + 1, stop))
+    answers.update(_cleared_pages(questionnaire, answers, last + 1, stop))
     response.answers = answers
     if following is None:
         complete(response, now=now, cells=quotas.matching_cells(cells, values))

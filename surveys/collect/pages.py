@@ -5,6 +5,10 @@ runs the page: build it from the published version, validate the post, hand vali
 :mod:`.flow`, commit, and answer with a redirect (post/redirect/get), so a reload never posts
 twice. A post whose ``step`` is not the response's current step is a repeat and only
 redirects to where the respondent really is.
+
+Browsers that run scripts get *live pages* (``surveys.respond.live``): ``respond.js`` sets the
+``anketa_js`` cookie, pages are then rendered merged and post ``layout=live``, which tells
+this module to validate the merged page.
 """
 from __future__ import annotations
 
@@ -16,15 +20,19 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from research.extensions import db
-from surveys.respond import render_respondent_page, respondent_page
-from surveys.respond.page import ACTION_BACK, FORM_NAMES
+from surveys.respond import expression_context, render_respondent_page, respondent_page
+from surveys.respond.live import (browser_logic, merged_page, page_without_relevance,
+                                  posted_answers, shown_items)
+from surveys.respond.page import ACTION_BACK, FORM_NAMES, skipped_answers
 
 from . import flow
 
 #: The button that keeps what was answered and shows the resume link.
 ACTION_LATER = "later"
 #: Names the page posts besides its question fields.
-CONTROL_NAMES = FORM_NAMES | {"step"}
+CONTROL_NAMES = FORM_NAMES | {"step", "layout"}
+#: Set by respond.js: this browser runs scripts, so pages may be live.
+SCRIPT_COOKIE = "anketa_js"
 
 
 @dataclass
@@ -37,6 +45,18 @@ class Place:
     on_later: Callable | None = None
     template: str = "respond/page.html"
     context: dict = field(default_factory=dict)
+
+
+@dataclass
+class Built:
+    """A page built for a response: the view, and for live pages what the browser needs."""
+
+    view: object
+    #: ``(first, last)`` pages the view covers.
+    span: tuple
+    logic: dict | None = None
+    #: Every field name of a live page (hidden items included), for the tamper check.
+    names: set | None = None
 
 
 def seed_of(response) -> str:
@@ -57,17 +77,56 @@ def switch_language(response) -> None:
             db.session.rollback()
 
 
-def build(response, formdata=None):
+def wants_live_page() -> bool:
+    if request.method == "POST":
+        return request.form.get("layout") == "live"
+    return request.cookies.get(SCRIPT_COOKIE) == "1"
+
+
+def build(response, formdata=None, *, live: bool = False) -> Built:
     questionnaire = flow.questionnaire_of(response)
-    return respondent_page(questionnaire.definition, response.page_index, response.language,
-                           seed=seed_of(response), answers=response.answers, formdata=formdata)
+    definition = questionnaire.definition
+    index = response.page_index
+    first, last, number = questionnaire.group_of(index)
+    if not live or first == last:
+        view = respondent_page(definition, index, response.language, seed=seed_of(response),
+                               answers=response.answers, formdata=formdata)
+        return Built(view, (index, index))
+    page = merged_page(questionnaire.pages, first, last)
+    values = expression_context(definition, response.answers)
+    seed = seed_of(response)
+    posted = names = None
+    if formdata is not None:
+        form, posted = posted_answers(page, response.language, seed=seed, values=values,
+                                      formdata=formdata)
+        names = set(form._fields)
+    decided = shown_items(page, values, posted)
+    shown = [spec for spec, visible in decided if visible]
+    specs = shown if formdata is not None else [spec for spec, _visible in decided]
+    view = respondent_page(definition, first, response.language, seed=seed,
+                           answers=response.answers, formdata=formdata,
+                           page=page_without_relevance(page, specs))
+    if view.answers is not None:
+        view.answers = {**skipped_answers(page, shown), **view.answers}
+    conditions = {spec["variable"]: (spec.get("settings") or {}).get("relevant", "")
+                  for spec, _visible in decided}
+    hidden = {spec["variable"] for spec, visible in decided if not visible}
+    for item in view.items:
+        item.relevant = conditions.get(item.variable) or ""
+        item.hidden = item.variable in hidden
+    view.progress = (number + 1, len(questionnaire.groups))
+    view.is_last = last == questionnaire.page_count - 1
+    view.is_first = first == 0
+    logic = browser_logic(page, values, set(view.form._fields))
+    return Built(view, (first, last), logic, names or set(view.form._fields))
 
 
-def render(response, place: Place, view=None, status: int = 200):
-    view = view or build(response)
-    html = render_respondent_page(view, action=place.url, language_action=place.url,
+def render(response, place: Place, built: Built | None = None, status: int = 200):
+    built = built or build(response, live=wants_live_page())
+    html = render_respondent_page(built.view, action=place.url, language_action=place.url,
                                   template=place.template, step=response.step,
-                                  offer_later=place.on_later is not None, **place.context)
+                                  offer_later=place.on_later is not None, logic=built.logic,
+                                  **place.context)
     return html, status
 
 
@@ -76,19 +135,22 @@ def posted_step(form) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def unknown_fields(form, view) -> set:
+def unknown_fields(form, built: Built) -> set:
     """Posted names that are not on the page: a tampered or foreign form."""
-    return set(form.keys()) - set(view.form._fields) - CONTROL_NAMES
+    names = built.names if built.names is not None else set(built.view.form._fields)
+    return set(form.keys()) - names - CONTROL_NAMES
 
 
 def handle_post(response, place: Place):
     """Take the current page's submit; a Flask response (redirect, or the page with errors)."""
     if response.is_finished or posted_step(request.form) != response.step:
         return redirect(place.url, code=303)  # a repeat: show where the respondent really is
-    view = build(response, formdata=request.form)
-    if unknown_fields(request.form, view):
+    built = build(response, formdata=request.form, live=wants_live_page())
+    view = built.view
+    if unknown_fields(request.form, built):
         abort(400, description=_("The form contained fields that are not on this page."))
     action = request.form.get("action")
+    first, last = built.span
     try:
         if action == ACTION_LATER and place.on_later is not None:
             if view.answers is not None:  # keep a valid page; an invalid one is not stored
@@ -96,11 +158,11 @@ def handle_post(response, place: Place):
                 db.session.commit()
             return place.on_later(response)
         if action == ACTION_BACK:
-            flow.go_back(response, response.step)
+            flow.go_back(response, response.step, first=first)
         elif view.answers is None:
-            return render(response, place, view, status=422)
+            return render(response, place, built, status=422)
         else:
-            flow.submit_page(response, view.answers, response.step)
+            flow.submit_page(response, view.answers, response.step, through=last)
         db.session.commit()
     except (StaleDataError, flow.InterviewFinished):
         # A concurrent submit of the same page won (it is the one kept), or the interview

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from surveys.definition import pages as split_pages
 from surveys.definition import resolved_questions
 from surveys.questions import get_type
+from surveys.respond.live import live_groups
 
 CACHE_SIZE = 256
 
@@ -26,10 +27,19 @@ class PublishedQuestionnaire:
     pages: tuple
     #: ``[(variable, {code: share})]`` of the A/B randomisers, in order.
     randomisers: tuple
+    #: ``[(first, last)]`` pages merged into one page when the browser runs scripts.
+    groups: tuple
 
     @property
     def page_count(self) -> int:
         return len(self.pages)
+
+    def group_of(self, page_index: int) -> tuple:
+        """``(first, last, number)`` of the live page holding ``page_index``."""
+        for number, (first, last) in enumerate(self.groups):
+            if first <= page_index <= last:
+                return first, last, number
+        raise IndexError(f"page {page_index} of {self.page_count}")
 
     def text(self, key: str, language: str) -> str:
         """A questionnaire text (welcome, thank_you, ...) in ``language`` or the main one."""
@@ -54,8 +64,9 @@ def published(version) -> PublishedQuestionnaire:
     randomisers = tuple(
         (spec["variable"], get_type("randomizer").shares(spec))
         for spec in resolved_questions(definition) if spec.get("type") == "randomizer")
-    made = PublishedQuestionnaire(version.id, definition, tuple(split_pages(definition)),
-                                  randomisers)
+    all_pages = tuple(split_pages(definition))
+    made = PublishedQuestionnaire(version.id, definition, all_pages, randomisers,
+                                  tuple(live_groups(list(all_pages))))
     with _lock:
         _cache[version.id] = made
         while len(_cache) > CACHE_SIZE:

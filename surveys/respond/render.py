@@ -85,17 +85,18 @@ def language_name(code: str) -> str:
 
 def respondent_page(definition, page_index: int, language: str, *, seed,
                     answers: Mapping | None = None, formdata=None,
-                    preset: Mapping | None = None) -> RespondentPage:
+                    preset: Mapping | None = None, page=None) -> RespondentPage:
     """Build page ``page_index`` for a respondent; validate it when ``formdata`` is given.
 
     ``answers`` are the stored answers so far (they drive relevance, piping and refill the
     page when it is shown again); ``seed`` orders randomised options (use the response token).
+    ``page`` replaces the page of that index (a page merged from several, see ``live``).
     """
     languages = list(definition.get('languages') or [])
     if language not in languages:
         language = definition.get('default_language') or (languages[0] if languages else 'en')
-    all_pages = pages(definition)
-    page = all_pages[page_index]
+    if page is None:
+        page = pages(definition)[page_index]
     answers = dict(answers or {})
     with _locale(language):
         values = expression_context(definition, answers, preset=preset)

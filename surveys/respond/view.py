@@ -77,6 +77,10 @@ class ItemView:
     note: str = ''  # a standing instruction (constant-sum total, ranking)
     lead: str = ''  # text to read before answering (the beginning of a story)
     columns: list = dataclass_field(default_factory=list)  # grid column labels
+    #: On a live page: the display condition the browser re-evaluates, and whether the item
+    #: starts hidden (see ``surveys.respond.live``).
+    relevant: str = ''
+    hidden: bool = False
 
     @property
     def lead_id(self):

@@ -1,6 +1,7 @@
 """Live display conditions in Chromium: with scripts a question appears on the same page as the
 answer that shows it; without scripts it waits for its own page. The stored answers agree."""
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from research.auth.services import user_by_email
@@ -49,7 +50,7 @@ def test_questions_appear_and_disappear_as_the_respondent_answers(new_page, surv
     assert not often.is_visible()
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Next").click()
-    assert page.get_by_text("Page 2 of 3").is_visible()
+    expect(page.get_by_text("Page 2 of 3")).to_be_visible()
     answers = stored(live_app)
     assert answers["BUYS"] == 1 and answers["OFTEN"] == 2 and answers["WHERE"] is None
 
@@ -65,5 +66,6 @@ def test_without_scripts_each_dependent_question_gets_its_page(new_page, survey_
     page.get_by_role("button", name="Next").click()
     page.get_by_label("Where do you buy it?").fill("Kiosk")
     page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("Page 4 of 5")).to_be_visible()
     answers = stored(live_app)
     assert answers["BUYS"] == 1 and answers["OFTEN"] == 1 and answers["WHERE"] == "Kiosk"

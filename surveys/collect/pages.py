@@ -91,6 +91,8 @@ def build(response, formdata=None, *, live: bool = False) -> Built:
     if not live or first == last:
         view = respondent_page(definition, index, response.language, seed=seed_of(response),
                                answers=response.answers, formdata=formdata)
+        if live:  # a live page of one page: counted among live pages
+            view.progress = (number + 1, len(questionnaire.groups))
         return Built(view, (index, index))
     page = merged_page(questionnaire.pages, first, last)
     values = expression_context(definition, response.answers)

@@ -45,8 +45,9 @@ STAGES = {
 }
 STAGE_ORDER = list(STAGES)
 
-#: Study roles, weakest first; a role may do everything the ones before it may.
-#: Interviewers key in interviews and see only their own entries.
+#: Study roles, weakest first; from viewer on, a role may do everything the ones before it may.
+#: Interviewers only key in interviews and see their own entries; viewers, who only read,
+#: cannot key in (``surveys.interviews`` checks that case itself).
 ROLES = {
     "interviewer": _l("Interviewer"),
     "viewer": _l("Viewer"),

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask demo``."""
+"""Command-line tools: ``flask demo``, ``flask fieldwork sweep``."""
 import click
 
 from research.extensions import db
@@ -13,6 +13,24 @@ def init_app(app):
         db.session.commit()
         click.echo(f"Demo study: {study.title}")
         click.echo(f"Demo login: {user.email} / {app_config_password(app)}")
+
+
+    @app.cli.group("fieldwork")
+    def fieldwork_group():
+        """Fieldwork maintenance."""
+
+    @fieldwork_group.command("sweep")
+    def sweep_command():
+        """Mark interviews left untouched past their survey's limit as abandoned (for cron)."""
+        from sqlalchemy import select
+
+        from surveys.collect.flow import sweep_abandoned
+        from surveys.models import Survey
+        total = 0
+        for survey in db.session.scalars(select(Survey).where(Survey.status != "draft")):
+            total += sweep_abandoned(survey)
+        db.session.commit()
+        click.echo(f"Abandoned interviews marked: {total}")
 
 
 def app_config_password(app):

@@ -37,6 +37,8 @@ def create_app(config=None):
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),
                      render_as_batch=True, compare_type=True)
+    from research import encoding
+    encoding.init_app(app)  # before CSRF: a body that is not UTF-8 has no readable token
     csrf.init_app(app)
 
     import research.models  # noqa: F401  (every table must be known to Alembic)

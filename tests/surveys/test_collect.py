@@ -352,3 +352,45 @@ def test_inactive_interviews_are_abandoned_and_can_resume(client, survey):
     respondent.submit(ADULT_PAGES[0])
     resumed = responses(survey)[0]
     assert resumed.status == "in_progress" and resumed.page_index == 1
+
+
+def test_sweep_command_marks_abandoned_interviews(client, runner, survey):
+    open_link(client, survey).start()
+    (response,) = responses(survey)
+    response.updated_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    result = runner.invoke(args=["fieldwork", "sweep"])
+    assert result.exit_code == 0 and "Abandoned interviews marked: 1" in result.output
+    assert responses(survey)[0].status == "abandoned"
+
+
+def test_option_order_is_stable_per_respondent_and_differs_between_them(app, owner):
+    from tests.collect_support import _opt, _q
+    brands = [_opt(code, f"Brand {code}") for code in range(1, 9)]
+    survey = live_survey(owner, [_q("PICK", "single_choice", "Pick one", brands,
+                                    randomize="shuffle")])
+    orders = set()
+    for _ in range(4):
+        respondent = open_link(app.test_client(), survey)
+        respondent.start()
+        first = respondent.get().get_data(as_text=True)
+        again = respondent.get().get_data(as_text=True)
+        order = [line for line in first.split("Brand ")[1:]]
+        assert order == [line for line in again.split("Brand ")[1:]]
+        orders.add(tuple(item[:1] for item in order))
+    assert len(orders) > 1
+
+
+@pytest.mark.parametrize("body", [b"AGE=%FF%FE", b"AGE=\xff\xfe", b"%C3=1"])
+def test_invalid_utf8_is_refused_and_nothing_stored(client, survey, body):
+    respondent = open_link(client, survey)
+    respondent.start()
+    state = respondent.page_state()
+    raw = (f"csrf_token={state['csrf_token']}&step={state['step']}&CONSENT=1&GENDER=1&BUYS=1&"
+           .encode() + body)
+    page = client.post(respondent.url, data=raw,
+                       content_type="application/x-www-form-urlencoded")
+    assert page.status_code == 400
+    assert "UTF-8" in page.get_data(as_text=True)
+    (response,) = responses(survey)
+    assert response.page_index == 0 and "GENDER" not in response.answers

@@ -238,7 +238,8 @@ def complete(response, *, now: datetime | None = None, cells: list | None = None
     cell_ids = [cell.id for cell in cells or []]
     response.quota_cells = cell_ids
     _end(response, "complete", None, now)
-    quotas.count_complete(cell_ids)
+    if not response.is_invalid:  # an interview marked invalid meanwhile counts nowhere
+        quotas.count_complete(cell_ids)
     survey = response.survey
     if survey.max_completes is not None and complete_count(survey.id) >= survey.max_completes:
         survey.status = "closed"

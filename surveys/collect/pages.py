@@ -41,7 +41,8 @@ class Place:
 
     #: GET shows the current page; POST submits it.
     url: str
-    #: Offer "Continue later" (anonymous respondents get a resume link).
+    #: Offer "Continue later": ``on_later(response, saved)`` answers the press; ``saved`` is
+    #: False when the page was incomplete and its answers were not stored.
     on_later: Callable | None = None
     template: str = "respond/page.html"
     context: dict = field(default_factory=dict)
@@ -155,10 +156,11 @@ def handle_post(response, place: Place):
     first, last = built.span
     try:
         if action == ACTION_LATER and place.on_later is not None:
-            if view.answers is not None:  # keep a valid page; an invalid one is not stored
+            saved = view.answers is not None  # a valid page is kept; an invalid one is not
+            if saved:
                 flow.save_page(response, view.answers, response.step)
                 db.session.commit()
-            return place.on_later(response)
+            return place.on_later(response, saved)
         if action == ACTION_BACK:
             flow.go_back(response, response.step, first=first)
         elif view.answers is None:

@@ -132,15 +132,22 @@ def open_link(key):
 def _open_place(survey, response):
     key = survey.public_key
     return Place(url_for("collect.open_link", key=key),
-                 on_later=lambda r: _resume_link_page(survey, r))
+                 on_later=lambda _response, saved: redirect(url_for(
+                     "collect.later", key=key, saved=int(saved)), code=303))
 
 
-def _resume_link_page(survey, response):
+@bp.route("/s/<key>/later")
+def later(key):
     """The "continue later" page with the resume link (shown on request, never mailed)."""
+    survey = _open_survey(key)
     token = access.unsign_resume_token(request.cookies.get(access.resume_cookie_name(survey)))
+    response = access.response_by_resume_token(survey.id, token)
+    if response is None:
+        return redirect(url_for("collect.open_link", key=key), code=303)
     frame = Frame(survey, response.language)
     link = url_for("collect.resume", key=survey.public_key, token=token, _external=True)
     return _render_frame("respond/later.html", frame, link=link,
+                         saved=request.args.get("saved") != "0",
                          back=url_for("collect.open_link", key=survey.public_key))
 
 

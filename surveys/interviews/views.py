@@ -93,9 +93,13 @@ def _own_entry(study, response_id):
 
 
 def _place(study, response):
-    def later(_response):
-        flash(_("Interview %(number)d is saved: continue it from the list.",
-                number=response.id), "success")
+    def later(_response, saved):
+        if saved:
+            flash(_("Interview %(number)d is saved: continue it from the list.",
+                    number=response.id), "success")
+        else:
+            flash(_("Interview %(number)d is kept up to its previous page: the answers of the "
+                    "incomplete page were not saved.", number=response.id), "info")
         return redirect(list_url(study), code=303)
     return Place(interview_url(study, response), on_later=later,
                  template="interviews/page.html",

@@ -53,6 +53,7 @@ def create_app(config=None):
 
     from research.admin import bp as admin_bp
     from research.api import bp as api_bp
+    from research.api.token_views import tokens_bp
     from research.main import bp as main_bp
     from research.studies import bp as studies_bp
     from surveys.builder import bp as builder_bp
@@ -70,5 +71,6 @@ def create_app(config=None):
     app.register_blueprint(fieldwork_bp)
     app.register_blueprint(interviews_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(tokens_bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: no cross-site request can carry them
     return app

@@ -26,6 +26,8 @@ CSRF_MESSAGE = _l("The form was open too long or was sent from elsewhere (its se
 
 
 def _wants_json():
+    if request.path.startswith("/api/"):  # API clients get JSON whatever they accept
+        return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and not request.accept_mimetypes["text/html"]
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 
 from research.extensions import db
 from research.models.types import utcnow
-from surveys.models import Response
+from surveys.models import Response, Survey
 from surveys.respond import expression_context, page_is_visible, screen_out_cause
 from surveys.respond.page import skipped_answers
 
@@ -241,7 +241,13 @@ def complete(response, *, now: datetime | None = None, cells: list | None = None
     if not response.is_invalid:  # an interview marked invalid meanwhile counts nowhere
         quotas.count_complete(cell_ids)
     survey = response.survey
-    if survey.max_completes is not None and complete_count(survey.id) >= survey.max_completes:
+    if survey.max_completes is None:
+        return
+    # Completes of a survey with a limit queue on its row, so each count sees every complete
+    # committed before it and the survey closes exactly at its number (PostgreSQL; SQLite
+    # serialises writers anyway).
+    db.session.execute(select(Survey.id).where(Survey.id == survey.id).with_for_update())
+    if complete_count(survey.id) >= survey.max_completes:
         survey.status = "closed"
         survey.closed_at = survey.closed_at or now
         db.session.flush()

@@ -1,7 +1,7 @@
 """Published questionnaires as the collection flow reads them, cached per version.
 
-A published version never changes (see ``QuestionnaireVersion``), so its definition, pages and
-quota-relevant helpers can be kept in memory by version id: a respondent's page submit then
+A published version never changes (see ``QuestionnaireVersion``), so its definition and pages
+can be kept in memory by version: a respondent's page submit then
 costs no JSON parsing or page splitting.
 """
 from __future__ import annotations
@@ -53,12 +53,15 @@ _lock = threading.Lock()
 
 def published(version) -> PublishedQuestionnaire:
     """The cached questionnaire of a published ``QuestionnaireVersion``."""
-    if version.definition is None:
+    if version.definition is None or version.published_at is None:
         raise ValueError(f"version {version.id} is not published")
+    # Keyed by the publication moment too: SQLite may give a deleted version's id to a new
+    # one, and a definition cached under the old row must never answer for the new.
+    key = (version.id, version.survey_id, version.published_at)
     with _lock:
-        found = _cache.get(version.id)
+        found = _cache.get(key)
         if found is not None:
-            _cache.move_to_end(version.id)
+            _cache.move_to_end(key)
             return found
     definition = version.definition
     randomisers = tuple(
@@ -68,7 +71,7 @@ def published(version) -> PublishedQuestionnaire:
     made = PublishedQuestionnaire(version.id, definition, all_pages, randomisers,
                                   tuple(live_groups(list(all_pages))))
     with _lock:
-        _cache[version.id] = made
+        _cache[key] = made
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return made

@@ -7,6 +7,9 @@ from research.models import vocabulary
 
 def init_app(app):
     app.jinja_env.add_extension("jinja2.ext.do")
+    # A global (not a context variable) so that imported macros see it too: shared navigation
+    # links only to pages that exist.
+    app.jinja_env.globals["url_endpoints"] = app.view_functions
 
     @app.context_processor
     def globals_for_templates():
@@ -14,7 +17,5 @@ def init_app(app):
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "vocabulary": vocabulary,
-            # Lets shared navigation show links only to pages that exist.
-            "url_endpoints": current_app.view_functions,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

@@ -117,14 +117,15 @@ def next_visible_page(questionnaire: PublishedQuestionnaire, answers: Mapping, s
     return None
 
 
-def _cleared_pages(questionnaire, answers, start: int, stop: int) -> dict:
-    """All-missing answers for the questions of pages skipped between ``start`` and ``stop``
-    (answers given before the respondent went back and took another route)."""
+def _cleared_pages(questionnaire, start: int, stop: int) -> dict:
+    """All-missing answers for the questions of pages skipped between ``start`` and ``stop``:
+    every variable of a skipped question is stored as missing, as for a question hidden on a
+    page shown (and answers given before the respondent went back and took another route are
+    removed)."""
     cleared = {}
     for index in range(start, stop):
-        page = questionnaire.pages[index]
-        cleared.update(skipped_answers(page, []))
-    return {name: value for name, value in cleared.items() if answers.get(name) is not None}
+        cleared.update(skipped_answers(questionnaire.pages[index], []))
+    return cleared
 
 
 def _check_step(response, expected_step) -> bool:
@@ -215,7 +216,7 @@ def submit_page(response, page_answers: Mapping, expected_step, *,
     last = max(response.page_index, through if through is not None else response.page_index)
     following = next_visible_page(questionnaire, answers, last + 1, +1)
     stop = following if following is not None else questionnaire.page_count
-    answers.update(_cleared_pages(questionnaire, answers, last + 1, stop))
+    answers.update(_cleared_pages(questionnaire, last + 1, stop))
     response.answers = answers
     if following is None:
         complete(response, now=now, cells=quotas.matching_cells(cells, values))

@@ -23,7 +23,7 @@ from research.extensions import db
 from surveys.respond import expression_context, render_respondent_page, respondent_page
 from surveys.respond.live import (browser_logic, merged_page, page_without_relevance,
                                   posted_answers, shown_items)
-from surveys.respond.page import ACTION_BACK, FORM_NAMES, skipped_answers
+from surveys.respond.page import ACTION_BACK, ACTION_NEXT, FORM_NAMES, skipped_answers
 
 from . import flow
 
@@ -135,7 +135,8 @@ def render(response, place: Place, built: Built | None = None, status: int = 200
 
 def posted_step(form) -> int | None:
     value = form.get("step", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    # isdigit() alone admits '²' and '①', which int() refuses.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def unknown_fields(form, built: Built) -> set:
@@ -152,7 +153,10 @@ def handle_post(response, place: Place):
     view = built.view
     if unknown_fields(request.form, built):
         abort(400, description=_("The form contained fields that are not on this page."))
-    action = request.form.get("action")
+    action = request.form.get("action") or ACTION_NEXT  # Enter sends no button
+    if action not in (ACTION_NEXT, ACTION_BACK) and not (
+            action == ACTION_LATER and place.on_later is not None):
+        abort(400, description=_("The form was sent with a button this page does not have."))
     first, last = built.span
     try:
         if action == ACTION_LATER and place.on_later is not None:

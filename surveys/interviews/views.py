@@ -6,12 +6,14 @@ only the interviews they keyed in themselves: another's entry, a web response or
 study's response is 404.
 """
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from research.exceptions import DomainError
 from research.extensions import db
 from research.forms import show_domain_error
+from research.models.vocabulary import CHANNELS
 from research.studies.access import load_study
 from surveys.collect import access
 from surveys.collect.pages import Place, handle_post, render, switch_language
@@ -101,10 +103,15 @@ def _place(study, response):
             flash(_("Interview %(number)d is kept up to its previous page: the answers of the "
                     "incomplete page were not saved.", number=response.id), "info")
         return redirect(list_url(study), code=303)
+    # The bar speaks the interviewer's language: the page around it is rendered in the
+    # questionnaire's, so its texts are translated here, before that.
+    bar = {"label": _("Interview"), "channel": str(CHANNELS[response.channel]),
+           "number": _("Interview %(number)d", number=response.id),
+           "back": _("Back to my interviews"), "language": str(get_locale())}
     return Place(interview_url(study, response), on_later=later,
                  template="interviews/page.html",
                  context={"interview": response, "survey": response.survey,
-                          "list_url": list_url(study)})
+                          "list_url": list_url(study), "bar": bar})
 
 
 def _end_page(study, response):

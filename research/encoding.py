@@ -34,8 +34,8 @@ def refuse_invalid_utf8():
         if not urlencoded_is_utf8(request.get_data(cache=True)):
             abort(400, description=str(MESSAGE))
     elif request.mimetype == "multipart/form-data":
-        values = list(request.form.values()) + list(request.form.keys())
-        if any("\ufffd" in value for value in values):
+        texts = [text for name, values in request.form.lists() for text in [name, *values]]
+        if any("\ufffd" in text for text in texts):
             abort(400, description=str(MESSAGE))
 
 

@@ -15,13 +15,13 @@ of its own): :func:`resolved_questions` fills them in before anything else reads
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
 from surveys.expressions import ExpressionError, parse, piped_variables
 from surveys.questions import Problem, check_questionnaire, checks, type_of
+from surveys.questions.spec import copy_json
 
 FORMAT = "anketa.questionnaire"
 FORMAT_VERSION = 1
@@ -39,12 +39,12 @@ def resolved_questions(definition) -> list:
     lists = definition.get("option_lists") or {}
     specs = []
     for spec in definition.get("questions") or []:
-        spec = copy.deepcopy(spec)
+        spec = copy_json(spec)
         settings = spec.get("settings")
         # The reference is the definition's business; the question types never see it.
         name = settings.pop("option_list", None) if isinstance(settings, dict) else None
         if name and not spec.get("options") and name in lists:
-            spec["options"] = copy.deepcopy(lists[name])
+            spec["options"] = copy_json(lists[name])
         specs.append(spec)
     return specs
 

@@ -18,7 +18,7 @@ from surveys.expressions import parse
 from . import checks, messages
 from .contract import Problem, Variable
 from .rules import InvalidValue
-from .spec import CLOSED, OPEN, STRUCTURE, item_list, localized
+from .spec import CLOSED, OPEN, STRUCTURE, copy_json, item_list, localized
 
 __all__ = ['CLOSED', 'COMMON_SETTINGS', 'OPEN', 'STRUCTURE', 'Problem', 'QuestionType', 'Variable']
 
@@ -70,7 +70,7 @@ class QuestionType(ABC):
 
     def settings(self, spec) -> dict:
         """The effective settings: common and type defaults, overridden by the spec's."""
-        merged = copy.deepcopy({**self.common_settings, **self.default_settings})
+        merged = copy_json({**self.common_settings, **self.default_settings})
         given = spec.get('settings') if isinstance(spec, dict) else None
         if isinstance(given, dict):
             merged.update(given)

@@ -8,7 +8,6 @@ the templates escape it.
 
 from __future__ import annotations
 
-import copy
 import datetime
 from typing import Callable, Mapping
 
@@ -19,7 +18,7 @@ from babel.numbers import format_decimal
 from surveys.definition import resolved_questions
 from surveys.expressions import display_value, pipe
 from surveys.questions import type_of
-from surveys.questions.spec import item_list, localized
+from surveys.questions.spec import copy_json, item_list, localized
 
 #: Settings that hold expressions, never texts to pipe.
 EXPRESSION_SETTINGS = frozenset({'relevant', 'constraint', 'required_if'})
@@ -42,7 +41,7 @@ def _pipe_settings(settings, values, formatter) -> None:
 
 def pipe_spec(spec: dict, values: Mapping, formatter: Callable | None = None) -> dict:
     """A copy of ``spec`` with ``${name}`` replaced in all its texts (expressions untouched)."""
-    spec = copy.deepcopy(spec)
+    spec = copy_json(spec)
     _pipe_texts(spec.get('text'), values, formatter)
     _pipe_settings(spec.get('settings'), values, formatter)
     for key in ('options', 'rows'):

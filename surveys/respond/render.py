@@ -23,7 +23,7 @@ from surveys.definition import pages
 from surveys.questions.spec import localized
 
 from .page import (PageValidation, answers_from_page, build_page_form, expression_context,
-                   page_is_visible, page_progress, skipped_answers, submitted_action,
+                   page_is_visible, skipped_answers, submitted_action,
                    validate_page)
 from .piping import display_formatter, pipe_spec
 from .view import item_view
@@ -95,8 +95,11 @@ def respondent_page(definition, page_index: int, language: str, *, seed,
     languages = list(definition.get('languages') or [])
     if language not in languages:
         language = definition.get('default_language') or (languages[0] if languages else 'en')
+    all_pages = pages(definition)  # split once: the progress needs the count too
+    if not 0 <= page_index < len(all_pages):
+        raise IndexError(f'page {page_index} of a questionnaire with {len(all_pages)} pages')
     if page is None:
-        page = pages(definition)[page_index]
+        page = all_pages[page_index]
     answers = dict(answers or {})
     with _locale(language):
         values = expression_context(definition, answers, preset=preset)
@@ -115,7 +118,7 @@ def respondent_page(definition, page_index: int, language: str, *, seed,
                  for spec in built.items]
         section = pipe_spec(page.section, values, formatter) if page.section else None
     title = localized(definition.get('title'), language)
-    current, total = page_progress(definition, page_index)
+    current, total = page_index + 1, len(all_pages)  # page_progress without a second split
     return RespondentPage(
         title=title, language=language,
         languages=[(code, language_name(code)) for code in languages],

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from research.auth.services import user_by_email
 from research.extensions import db
 from surveys.models import Response
+from tests.browser.test_accessibility import assert_axe_clean
 from tests.collect_support import live_survey
 from tests.surveys.test_live_pages import LIVE_QUESTIONS
 
@@ -43,6 +44,7 @@ def test_questions_appear_and_disappear_as_the_respondent_answers(new_page, surv
     assert often.is_visible() and not where.is_visible()
     page.get_by_label("Daily").check()
     assert where.is_visible()
+    assert_axe_clean(page, "live page", {})
     where.fill("Kiosk at the station")
     page.get_by_label("Weekly").check()
     assert not where.is_visible() and where.is_disabled()

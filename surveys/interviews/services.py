@@ -11,6 +11,7 @@ from research.extensions import db
 from surveys.collect import access, flow
 from surveys.collect.questionnaire import published
 from surveys.models import Response, Survey
+from surveys.models.fieldwork import hash_token
 
 #: Channels an interviewer keys in (vocabulary.CHANNELS), in the order of the choice list.
 INTERVIEW_CHANNELS = ("phone", "face_to_face", "mail", "observation")
@@ -42,15 +43,32 @@ def survey_languages(survey) -> list:
     return languages
 
 
-def start_interview(survey, interviewer, channel: str, language: str | None = None) -> Response:
-    """A new interview on ``survey`` keyed in by ``interviewer`` through ``channel``."""
+def interview_token_hash(survey, interviewer, nonce: str) -> str:
+    """The stored fingerprint of the interview started with the form's one-time ``nonce``."""
+    return hash_token(access.resume_token_for(survey.id, f"interview:{interviewer.id}:{nonce}"))
+
+
+def started_with(survey, interviewer, nonce: str) -> Response | None:
+    """The interview an earlier press of the same "New interview" form started, if any."""
+    return db.session.scalar(select(Response).where(
+        Response.token_hash == interview_token_hash(survey, interviewer, nonce)))
+
+
+def start_interview(survey, interviewer, channel: str, language: str | None = None,
+                    nonce: str | None = None) -> Response:
+    """A new interview on ``survey`` keyed in by ``interviewer`` through ``channel``.
+
+    With the form's ``nonce``, a repeated press finds the interview of the first one (the
+    unique token fingerprint stops a concurrent repeat at the database).
+    """
     if channel not in INTERVIEW_CHANNELS:
         raise DomainError(_l("Choose one of the interviewer channels."), field="channel")
     reason = access.unavailable_reason(survey)
     if reason is not None:
         raise DomainError(UNAVAILABLE_MESSAGES[reason])
+    token_hash = interview_token_hash(survey, interviewer, nonce) if nonce else None
     return flow.start_response(survey, channel=channel, language=language,
-                               interviewer=interviewer)
+                               interviewer=interviewer, token_hash=token_hash)
 
 
 def _own(study, user):

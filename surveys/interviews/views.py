@@ -10,6 +10,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from sqlalchemy.exc import IntegrityError
+
 from research.exceptions import DomainError
 from research.extensions import db
 from research.forms import show_domain_error
@@ -73,9 +75,19 @@ def start(study_id, survey_id):
         if form.csrf_token.errors:
             abort(400, description=_("The form expired. Please send it again."))
         return _index_page(study, {survey.id: form}, status=422)
+    earlier = services.started_with(survey, current_user, form.nonce.data)
+    if earlier is not None:  # the same press again (double click, resend)
+        return redirect(interview_url(study, earlier), code=303)
     try:
         response = services.start_interview(survey, current_user, form.channel.data,
-                                            form.language.data)
+                                            form.language.data, form.nonce.data)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # a concurrent press of the same form started it first
+        earlier = services.started_with(survey, current_user, form.nonce.data)
+        if earlier is None:
+            raise
+        return redirect(interview_url(study, earlier), code=303)
     except DomainError as error:
         db.session.rollback()
         if error.field:
@@ -83,7 +95,6 @@ def start(study_id, survey_id):
             return _index_page(study, {survey.id: form}, status=422)
         flash(error.message, "error")
         return _index_page(study, status=409)
-    db.session.commit()
     return redirect(interview_url(study, response), code=303)
 
 

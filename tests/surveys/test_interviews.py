@@ -1,5 +1,6 @@
 """Interviewer channels: keying in interviews on behalf of respondents, over HTTP."""
 import re
+import secrets
 
 import pytest
 from sqlalchemy import func, select
@@ -39,9 +40,10 @@ class Interviewer:
     def entry_url(self, response_id):
         return f"/studies/{self.study.id}/interviews/{response_id}"
 
-    def start(self, survey, channel="phone", language="en", **kwargs):
+    def start(self, survey, channel="phone", language="en", nonce=None, **kwargs):
         prefix = f"survey{survey.id}-"
-        data = {prefix + "channel": channel, prefix + "language": language}
+        data = {prefix + "channel": channel, prefix + "language": language,
+                prefix + "nonce": nonce or secrets.token_urlsafe(16)}
         return self.web.post(f"/studies/{self.study.id}/interviews/new/{survey.id}", data,
                              **kwargs)
 
@@ -99,7 +101,7 @@ def test_telephone_interview_through_all_pages(survey, member):
     response = response_of(url)
     assert response.channel == "phone"
     assert response.interviewer_id == interviewer.user.id
-    assert response.token_hash is None and response.status == "in_progress"
+    assert response.invitation_id is None and response.status == "in_progress"
 
     page = interviewer.web.get(url).get_data(as_text=True)
     assert "Do you agree to take part?" in page
@@ -316,3 +318,12 @@ def test_the_dashboard_links_an_interviewer_to_the_interviews(survey, member):
     if interviewer.index_url not in html:
         html = interviewer.web.get("/dashboard").get_data(as_text=True)
     assert f'href="{interviewer.index_url}"' in html
+
+
+def test_a_double_click_on_new_interview_starts_one(survey, member):
+    interviewer = member(survey)
+    first = interviewer.start(survey, nonce="same-nonce-0123456789")
+    second = interviewer.start(survey, nonce="same-nonce-0123456789")
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count(Response.id))) == 1

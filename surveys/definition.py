@@ -57,17 +57,18 @@ class Page:
     questions: list = field(default_factory=list)
 
 
-def pages(definition) -> list:
+def pages(definition, *, specs=None) -> list:
     """Split the questionnaire into pages at ``section`` items.
 
     A question whose display condition, required-if condition or piped text
     uses an answer from its own page starts a new page of the same section:
     a page is shown before its answers exist, so without JavaScript the
     question would otherwise never appear (or pipe a blank).
+    ``specs`` are the definition's :func:`resolved_questions`, when already at hand.
     """
     result = [Page(None)]
     on_page = set()
-    for spec in resolved_questions(definition):
+    for spec in resolved_questions(definition) if specs is None else specs:
         kind = type_of(spec)
         if kind.starts_page:
             result.append(Page(spec))

@@ -105,10 +105,17 @@ def start_response(survey, *, channel: str = "web", language: str | None = None,
 
 # --- moving through the pages ------------------------------------------------------------------
 
+def values_of(questionnaire: PublishedQuestionnaire, answers: Mapping) -> dict:
+    """The expression values of ``answers`` (see ``surveys.respond.expression_context``)."""
+    return expression_context(questionnaire.definition, answers, specs=questionnaire.specs)
+
+
 def next_visible_page(questionnaire: PublishedQuestionnaire, answers: Mapping, start: int,
-                      step: int) -> int | None:
-    """The nearest page from ``start`` in direction ``step`` whose section is shown."""
-    values = expression_context(questionnaire.definition, answers)
+                      step: int, *, values: Mapping | None = None) -> int | None:
+    """The nearest page from ``start`` in direction ``step`` whose section is shown
+    (``values``: those of ``answers``, when already at hand)."""
+    if values is None:
+        values = values_of(questionnaire, answers)
     index = start
     while 0 <= index < questionnaire.page_count:
         if page_is_visible(questionnaire.pages[index], values):
@@ -192,19 +199,21 @@ def submit_page(response, page_answers: Mapping, expected_step, *,
     # Read the quota cells before changing the response: a query would autoflush it and
     # spend a row version on a half-made change.
     cells = quotas.active_cells(response.survey_id)
-    admitted = (quotas.matching_cells(
-        cells, expression_context(questionnaire.definition, response.answers)) if cells else [])
+    admitted = (quotas.matching_cells(cells, values_of(questionnaire, response.answers))
+                if cells else [])
     now = now or utcnow()
     _record_time(response, now)
     answers = {**response.answers, **page_answers}
     response.status = "in_progress"
     response.updated_at = now
-    cause = screen_out_cause(questionnaire.definition, answers)
+    # One expression context of the new answers serves screen-out, quotas and the next page.
+    values = values_of(questionnaire, answers)
+    cause = screen_out_cause(questionnaire.definition, answers, specs=questionnaire.specs,
+                             values=values)
     if cause is not None:
         response.answers = answers
         _end(response, "screened_out", cause, now)
         return SubmitResult(True, response.status)
-    values = expression_context(questionnaire.definition, answers) if cells else {}
     # Only a cell the respondent enters with this page can turn them away: those already in
     # it when it filled are the in-flight interviews that complete (the reported overshoot).
     full = next((cell for cell in quotas.matching_cells(cells, values)
@@ -214,7 +223,7 @@ def submit_page(response, page_answers: Mapping, expected_step, *,
         _end(response, "over_quota", f"quota:{full.id}", now)
         return SubmitResult(True, response.status)
     last = max(response.page_index, through if through is not None else response.page_index)
-    following = next_visible_page(questionnaire, answers, last + 1, +1)
+    following = next_visible_page(questionnaire, answers, last + 1, +1, values=values)
     stop = following if following is not None else questionnaire.page_count
     answers.update(_cleared_pages(questionnaire, last + 1, stop))
     response.answers = answers

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from research.extensions import db
-from surveys.respond import expression_context, render_respondent_page, respondent_page
+from surveys.respond import render_respondent_page, respondent_page
 from surveys.respond.live import (browser_logic, merged_page, page_without_relevance,
                                   posted_answers, shown_items)
 from surveys.respond.page import ACTION_BACK, ACTION_NEXT, FORM_NAMES, skipped_answers
@@ -91,12 +91,13 @@ def build(response, formdata=None, *, live: bool = False) -> Built:
     first, last, number = questionnaire.group_of(index)
     if not live or first == last:
         view = respondent_page(definition, index, response.language, seed=seed_of(response),
-                               answers=response.answers, formdata=formdata)
+                               answers=response.answers, formdata=formdata,
+                               prepared=questionnaire)
         if live:  # a live page of one page: counted among live pages
             view.progress = (number + 1, len(questionnaire.groups))
         return Built(view, (index, index))
     page = merged_page(questionnaire.pages, first, last)
-    values = expression_context(definition, response.answers)
+    values = flow.values_of(questionnaire, response.answers)
     seed = seed_of(response)
     posted = names = None
     if formdata is not None:
@@ -108,7 +109,8 @@ def build(response, formdata=None, *, live: bool = False) -> Built:
     specs = shown if formdata is not None else [spec for spec, _visible in decided]
     view = respondent_page(definition, first, response.language, seed=seed,
                            answers=response.answers, formdata=formdata,
-                           page=page_without_relevance(page, specs))
+                           page=page_without_relevance(page, specs), prepared=questionnaire,
+                           values=values)
     if view.answers is not None:
         view.answers = {**skipped_answers(page, shown), **view.answers}
     conditions = {spec["variable"]: (spec.get("settings") or {}).get("relevant", "")

@@ -1,8 +1,10 @@
 """Published questionnaires as the collection flow reads them, cached per version.
 
-A published version never changes (see ``QuestionnaireVersion``), so its definition and pages
-can be kept in memory by version: a respondent's page submit then
-costs no JSON parsing or page splitting.
+A published version never changes (see ``QuestionnaireVersion``), so everything derived from
+its definition alone (resolved specs, pages, live groups, randomisers, display formatters; see
+:mod:`surveys.respond.prepared`) is kept in memory by version: a respondent's page then costs
+no JSON parsing, copying or page splitting. The cached questionnaire is frozen, because every
+request and thread of the process shares it.
 """
 from __future__ import annotations
 
@@ -10,29 +12,22 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from surveys.definition import pages as split_pages
-from surveys.definition import resolved_questions
 from surveys.questions import get_type
 from surveys.respond.live import live_groups
+from surveys.respond.prepared import PreparedQuestionnaire, prepared_parts
 
 CACHE_SIZE = 256
 
 
-@dataclass(frozen=True)
-class PublishedQuestionnaire:
-    """One published version: its definition and its pages."""
+@dataclass(frozen=True, eq=False, kw_only=True)
+class PublishedQuestionnaire(PreparedQuestionnaire):
+    """One published version: its prepared definition (specs, pages), randomisers, live groups."""
 
     version_id: int
-    definition: dict
-    pages: tuple
     #: ``[(variable, {code: share})]`` of the A/B randomisers, in order.
     randomisers: tuple
     #: ``[(first, last)]`` pages merged into one page when the browser runs scripts.
     groups: tuple
-
-    @property
-    def page_count(self) -> int:
-        return len(self.pages)
 
     def group_of(self, page_index: int) -> tuple:
         """``(first, last, number)`` of the live page holding ``page_index``."""
@@ -53,7 +48,7 @@ _lock = threading.Lock()
 
 def published(version) -> PublishedQuestionnaire:
     """The cached questionnaire of a published ``QuestionnaireVersion``."""
-    if version.definition is None or version.published_at is None:
+    if version.published_at is None:
         raise ValueError(f"version {version.id} is not published")
     # Keyed by the publication moment too: SQLite may give a deleted version's id to a new
     # one, and a definition cached under the old row must never answer for the new.
@@ -63,13 +58,15 @@ def published(version) -> PublishedQuestionnaire:
         if found is not None:
             _cache.move_to_end(key)
             return found
-    definition = version.definition
+    # Read only on a miss: the definition is a large column, loaded on first access.
+    if version.definition is None:
+        raise ValueError(f"version {version.id} is not published")
+    parts = prepared_parts(version.definition)
     randomisers = tuple(
         (spec["variable"], get_type("randomizer").shares(spec))
-        for spec in resolved_questions(definition) if spec.get("type") == "randomizer")
-    all_pages = tuple(split_pages(definition))
-    made = PublishedQuestionnaire(version.id, definition, all_pages, randomisers,
-                                  tuple(live_groups(list(all_pages))))
+        for spec in parts["specs"] if spec.get("type") == "randomizer")
+    made = PublishedQuestionnaire(version_id=version.id, randomisers=randomisers,
+                                  groups=tuple(live_groups(list(parts["pages"]))), **parts)
     with _lock:
         _cache[key] = made
         while len(_cache) > CACHE_SIZE:

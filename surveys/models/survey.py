@@ -91,9 +91,11 @@ class QuestionnaireVersion(db.Model):
     #: 1, 2, 3 ... in order of creation.
     number: Mapped[int]
     #: The frozen questionnaire (JSON format documented in docs/); None while a draft.
-    definition = mapped_column(JSONDocument)
-    #: The frozen variable list: name, label, type, value labels.
-    variables = mapped_column(JSONDocument)
+    #: Deferred (loaded on first access): collection reads the cached, prepared questionnaire
+    #: (``surveys.collect.questionnaire``), not this large document, on every page.
+    definition = mapped_column(JSONDocument, deferred=True)
+    #: The frozen variable list: name, label, type, value labels (deferred, as ``definition``).
+    variables = mapped_column(JSONDocument, deferred=True)
     #: Questionnaire-level texts and settings of the draft: title, welcome and thank-you
     #: texts per language, shared option lists ({"brands": [options]}).
     settings = mapped_column(JSONDocument, nullable=False, default=dict)

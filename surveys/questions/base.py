@@ -18,7 +18,8 @@ from surveys.expressions import parse
 from . import checks, messages
 from .contract import Problem, Variable
 from .rules import InvalidValue
-from .spec import CLOSED, OPEN, STRUCTURE, copy_json, item_list, localized
+from .spec import (CLOSED, OPEN, STRUCTURE, FrozenDict, copy_json, freeze_json, item_list,
+                   localized, remembered)
 
 __all__ = ['CLOSED', 'COMMON_SETTINGS', 'OPEN', 'STRUCTURE', 'Problem', 'QuestionType', 'Variable']
 
@@ -70,6 +71,15 @@ class QuestionType(ABC):
 
     def settings(self, spec) -> dict:
         """The effective settings: common and type defaults, overridden by the spec's."""
+        if isinstance(spec, FrozenDict):
+            # Read many times per respondent page: merged once per published spec, then handed
+            # out as a shallow copy (its nested values are frozen: the caller cannot change the
+            # remembered one).
+            return dict(remembered(spec, 'settings',
+                                   lambda: freeze_json(self._merged_settings(spec))))
+        return self._merged_settings(spec)
+
+    def _merged_settings(self, spec) -> dict:
         merged = copy_json({**self.common_settings, **self.default_settings})
         given = spec.get('settings') if isinstance(spec, dict) else None
         if isinstance(given, dict):
@@ -173,7 +183,12 @@ class QuestionType(ABC):
         """The analysis variables this question yields, labelled in ``language``."""
 
     def variable_names(self, spec) -> list:
-        return [variable.name for variable in self.variables(spec, '')]
+        return [variable.name for variable in self._unlabelled_variables(spec)]
+
+    def _unlabelled_variables(self, spec) -> tuple:
+        """``variables(spec, '')``, for their names and kinds: remembered on a published spec
+        (building every variable with its labels is the costly part of reading a grid)."""
+        return remembered(spec, 'variables', lambda: tuple(self.variables(spec, '')))
 
     def is_answered(self, spec, answers: Mapping) -> bool:
         """Whether the stored answers say anything (a multiple choice with no tick does not)."""
@@ -195,7 +210,7 @@ class QuestionType(ABC):
         main = self.expression_type(spec)
         if main:
             names[spec['variable']] = main
-        for variable in self.variables(spec, ''):
+        for variable in self._unlabelled_variables(spec):
             coded = variable.value_labels and variable.role != 'mr_item'
             names.setdefault(variable.name, 'select_one' if coded and variable.kind == 'numeric'
                              else _KIND_TYPES[variable.kind])

@@ -63,6 +63,89 @@ def copy_json(value):
     return value
 
 
+def _refuse(self, *args, **kwargs):
+    raise TypeError('a published questionnaire cannot be changed; copy it first (copy_json)')
+
+
+class FrozenDict(dict):
+    """A dict that refuses changes: part of a published questionnaire (see :func:`freeze_json`).
+
+    It stays a ``dict`` for every reader (``isinstance``, JSON, Jinja). Copies
+    (:func:`copy_json`, ``copy.copy``, ``copy.deepcopy``) are plain, changeable dicts.
+    Because it cannot change, what the question types derive from a frozen spec is remembered
+    on it (:func:`remembered`).
+    """
+
+    __slots__ = ('_derived',)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._derived = {}
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def __copy__(self):
+        return dict(self)
+
+    def __deepcopy__(self, memo):
+        return copy_json(self)
+
+    def __reduce__(self):
+        return freeze_json, (copy_json(self),)
+
+
+class FrozenList(list):
+    """A list that refuses changes: part of a published questionnaire."""
+
+    __slots__ = ()
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+
+    def __copy__(self):
+        return list(self)
+
+    def __deepcopy__(self, memo):
+        return copy_json(self)
+
+    def __reduce__(self):
+        return freeze_json, (copy_json(self),)
+
+
+def freeze_json(value):
+    """A frozen deep copy of JSON-shaped data (:class:`FrozenDict`, :class:`FrozenList`).
+
+    Published questionnaires are cached per process and shared by every request and thread;
+    freezing them turns an accidental change (which would leak into other respondents' pages)
+    into an immediate ``TypeError``.
+    """
+    if isinstance(value, dict):
+        return FrozenDict({key: freeze_json(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return FrozenList(freeze_json(item) for item in value)
+    if isinstance(value, tuple):
+        return tuple(freeze_json(item) for item in value)
+    return value
+
+
+def remembered(spec, key, make):
+    """``make()``, computed once per frozen ``spec`` and ``key`` (every time for other specs).
+
+    For values a question type derives from the spec alone (its variables, its settings): a
+    frozen spec cannot change, so they cannot go stale. The remembered value is shared: it must
+    be immutable, or returned as a copy. Two threads may both compute it; either result is
+    the same.
+    """
+    if not isinstance(spec, FrozenDict):
+        return make()
+    derived = spec._derived
+    try:
+        return derived[key]
+    except KeyError:
+        value = derived[key] = make()
+        return value
+
+
 def is_reserved(name: str) -> bool:
     """Whether ``name`` is an SPSS reserved word or a system variable (case-insensitive)."""
     return name.lower() in RESERVED

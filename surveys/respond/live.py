@@ -12,18 +12,23 @@ same rule, so the server validates and stores exactly the questions the responde
 
 from __future__ import annotations
 
-import copy
 import datetime
 from typing import Mapping
 
 from surveys.definition import Page, depends_on
 from surveys.questions import type_of
+from surveys.questions.spec import FrozenDict, copy_json, freeze_json, remembered
 
 from .page import answers_from_page, build_page_form, is_displayed, is_relevant
 
 
 def _without_relevance(spec) -> dict:
-    spec = copy.deepcopy(spec)
+    """A copy of ``spec`` without its display condition; for a published (frozen) spec, made
+    once and frozen as well, so that it keeps what is remembered on it from page to page."""
+    if isinstance(spec, FrozenDict):
+        return remembered(spec, 'without_relevance',
+                          lambda: freeze_json(_without_relevance(copy_json(spec))))
+    spec = copy_json(spec)
     if isinstance(spec.get('settings'), dict):
         spec['settings'].pop('relevant', None)
     return spec

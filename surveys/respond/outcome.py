@@ -10,14 +10,20 @@ from surveys.questions import type_of
 from .page import expression_context
 
 
-def screen_out_cause(definition, answers: Mapping) -> str | None:
+def screen_out_cause(definition, answers: Mapping, *, specs=None,
+                     values: Mapping | None = None) -> str | None:
     """The variable whose answer screens the respondent out, or None.
 
     A consent question screens out when declined; any answered question screens
     out when its ``settings.screen_out`` condition is true (e.g. ``${AGE} < 18``).
+    ``specs`` are the definition's resolved questions and ``values`` the
+    :func:`.page.expression_context` of ``answers``, when already at hand.
     """
-    values = expression_context(definition, answers)
-    for spec in resolved_questions(definition):
+    if specs is None:
+        specs = resolved_questions(definition)
+    if values is None:
+        values = expression_context(definition, answers, specs=specs)
+    for spec in specs:
         kind = type_of(spec)
         answered = any(answers.get(name) is not None for name in kind.variable_names(spec))
         if not answered:

@@ -56,10 +56,15 @@ class PageValidation(NamedTuple):
         return not self.summary
 
 
-def expression_context(definition, answers: Mapping, *, preset: Mapping | None = None) -> dict:
-    """Expression values of the stored ``answers`` (plus ``preset`` panel/URL variables)."""
+def expression_context(definition, answers: Mapping, *, preset: Mapping | None = None,
+                       specs=None) -> dict:
+    """Expression values of the stored ``answers`` (plus ``preset`` panel/URL variables).
+
+    ``specs`` are the definition's resolved questions, when already at hand (a prepared
+    questionnaire's, see :mod:`.prepared`).
+    """
     values = dict(preset or {})
-    for spec in resolved_questions(definition):
+    for spec in resolved_questions(definition) if specs is None else specs:
         values.update(type_of(spec).expression_values(spec, answers))
     return values
 

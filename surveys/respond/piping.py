@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 from surveys.definition import resolved_questions
 from surveys.expressions import display_value, pipe
 from surveys.questions import type_of
-from surveys.questions.spec import copy_json, item_list, localized
+from surveys.questions.spec import FrozenDict, copy_json, item_list, localized, remembered
 
 #: Settings that hold expressions, never texts to pipe.
 EXPRESSION_SETTINGS = frozenset({'relevant', 'constraint', 'required_if'})
@@ -39,8 +39,29 @@ def _pipe_settings(settings, values, formatter) -> None:
                 _pipe_texts(value, values, formatter)
 
 
+def _has_piping(spec) -> bool:
+    """Whether any text of ``spec`` that :func:`pipe_spec` fills contains ``${``."""
+    def piped(mapping):
+        return isinstance(mapping, dict) and any(
+            isinstance(text, str) and '${' in text for text in mapping.values())
+
+    def piped_settings(settings):
+        return isinstance(settings, dict) and any(
+            piped(value) for key, value in settings.items() if key not in EXPRESSION_SETTINGS)
+
+    return (piped(spec.get('text')) or piped_settings(spec.get('settings'))
+            or any(piped(item.get('label')) or piped_settings(item.get('settings'))
+                   for key in ('options', 'rows') for item in item_list(spec, key)))
+
+
 def pipe_spec(spec: dict, values: Mapping, formatter: Callable | None = None) -> dict:
-    """A copy of ``spec`` with ``${name}`` replaced in all its texts (expressions untouched)."""
+    """A copy of ``spec`` with ``${name}`` replaced in all its texts (expressions untouched).
+
+    A frozen spec (of a published questionnaire) with nothing to pipe is returned as it is:
+    it cannot be changed, so a copy would only cost time and lose what is remembered on it.
+    """
+    if isinstance(spec, FrozenDict) and not remembered(spec, 'piped', lambda: _has_piping(spec)):
+        return spec
     spec = copy_json(spec)
     _pipe_texts(spec.get('text'), values, formatter)
     _pipe_settings(spec.get('settings'), values, formatter)
@@ -65,14 +86,15 @@ def _date(value, language: str) -> str:
         return value.isoformat()
 
 
-def display_formatter(definition, language: str) -> Callable:
+def display_formatter(definition, language: str, *, specs=None) -> Callable:
     """``formatter(name, value) -> str`` for :func:`surveys.expressions.pipe`.
 
     Codes become option labels (lists of codes are joined with ', '), agreement to a consent is
-    its option label, numbers and dates are written as usual in ``language``.
+    its option label, numbers and dates are written as usual in ``language``. ``specs`` are the
+    definition's resolved questions, when already at hand.
     """
     labels, booleans = {}, {}
-    for spec in resolved_questions(definition):
+    for spec in resolved_questions(definition) if specs is None else specs:
         kind = type_of(spec)
         options = {option.get('code'): localized(option.get('label'), language)
                    for option in kind.options(spec)}

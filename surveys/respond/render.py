@@ -85,25 +85,34 @@ def language_name(code: str) -> str:
 
 def respondent_page(definition, page_index: int, language: str, *, seed,
                     answers: Mapping | None = None, formdata=None,
-                    preset: Mapping | None = None, page=None) -> RespondentPage:
+                    preset: Mapping | None = None, page=None, prepared=None,
+                    values: Mapping | None = None) -> RespondentPage:
     """Build page ``page_index`` for a respondent; validate it when ``formdata`` is given.
 
     ``answers`` are the stored answers so far (they drive relevance, piping and refill the
     page when it is shown again); ``seed`` orders randomised options (use the response token).
     ``page`` replaces the page of that index (a page merged from several, see ``live``).
+    ``prepared`` is the definition prepared once (:mod:`.prepared`; its definition is used) and
+    ``values`` the :func:`.page.expression_context` of ``answers`` and ``preset``, when the
+    caller has them: nothing is then derived from the definition again.
     """
+    if prepared is not None:
+        definition, all_pages, specs = prepared.definition, prepared.pages, prepared.specs
+    else:
+        all_pages, specs = pages(definition), None  # split once: the progress needs the count
     languages = list(definition.get('languages') or [])
     if language not in languages:
         language = definition.get('default_language') or (languages[0] if languages else 'en')
-    all_pages = pages(definition)  # split once: the progress needs the count too
     if not 0 <= page_index < len(all_pages):
         raise IndexError(f'page {page_index} of a questionnaire with {len(all_pages)} pages')
     if page is None:
         page = all_pages[page_index]
     answers = dict(answers or {})
     with _locale(language):
-        values = expression_context(definition, answers, preset=preset)
-        formatter = display_formatter(definition, language)
+        if values is None:
+            values = expression_context(definition, answers, preset=preset, specs=specs)
+        formatter = (prepared.formatter(language) if prepared is not None
+                     else display_formatter(definition, language))
         built = build_page_form(page, language, seed=seed, values=values, formdata=formdata,
                                 answers=answers, formatter=formatter)
         validation = stored = action = None

@@ -16,7 +16,7 @@ from surveys.models import Response, Survey
 from surveys.questions import type_of
 from surveys.respond import expression_context, skipped_answers, visible_items
 from surveys.respond.page import is_displayed
-from surveys.respond.render import _locale as questionnaire_locale
+from surveys.respond.render import questionnaire_locale
 
 from .errors import ApiError, detail, not_found
 from .idempotency import Outcome

@@ -19,7 +19,7 @@ from surveys.collect.forms import PasswordStartForm, StartForm
 from surveys.collect.pages import Place, handle_post, render, switch_language
 from surveys.collect.questionnaire import published
 from surveys.models.fieldwork import hash_token
-from surveys.respond.render import _locale, language_name
+from surveys.respond.render import language_name, questionnaire_locale
 
 END_TEXTS = {"complete": "thank_you", "screened_out": "screened_out",
              "over_quota": "over_quota"}
@@ -47,7 +47,7 @@ class Frame:
 
 
 def _render_frame(template, frame, *, status=200, language_action=None, **context):
-    with _locale(frame.language):
+    with questionnaire_locale(frame.language):
         return render_template(template, page=frame, language_action=language_action,
                                language_field="lang", **context), status
 
@@ -68,7 +68,7 @@ def _end(response):
         "over_quota": _("Thank you for your time. We already have enough answers from people "
                         "like you, so the survey ends here."),
     }
-    with _locale(frame.language):
+    with questionnaire_locale(frame.language):
         message = frame.text(key) or defaults[key]
     return _render_frame("respond/end.html", frame, message=message, status_key=key)
 

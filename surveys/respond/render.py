@@ -64,7 +64,8 @@ class RespondentPage:
 
 
 @contextlib.contextmanager
-def _locale(language):
+def questionnaire_locale(language):
+    """Interface texts and messages in the questionnaire's ``language`` inside the block."""
     try:
         Locale.parse(language)
     except (UnknownLocaleError, ValueError, TypeError):
@@ -108,7 +109,7 @@ def respondent_page(definition, page_index: int, language: str, *, seed,
     if page is None:
         page = all_pages[page_index]
     answers = dict(answers or {})
-    with _locale(language):
+    with questionnaire_locale(language):
         if values is None:
             values = expression_context(definition, answers, preset=preset, specs=specs)
         formatter = (prepared.formatter(language) if prepared is not None
@@ -144,7 +145,7 @@ def render_respondent_page(view: RespondentPage, *, action: str = '',
     """The page's HTML. ``action`` is where the form posts; the language switch (shown when
     the questionnaire has several languages) sends ``language_field`` by GET to
     ``language_action``."""
-    with _locale(view.language):
+    with questionnaire_locale(view.language):
         return render_template(template, page=view, form=view.form, action=action,
                                language_action=language_action, language_field=language_field,
                                **context)

@@ -48,38 +48,35 @@ def settings(study_id, survey_id):
                            form=form, confirm=ConfirmForm(), open_url=open_url)
 
 
-@bp.route("/open", methods=["POST"])
-@login_required
-def open_survey(study_id, survey_id):
-    """Start or resume collecting answers."""
+def _change_status(study_id, survey_id, change, done_message):
+    """Apply ``change(survey)`` (open or close fieldwork) from a confirmed button."""
     study, survey, _role = load_survey(study_id, survey_id, "editor")
     if ConfirmForm().validate_on_submit():
         try:
-            services.open_fieldwork(survey)
+            change(survey)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Fieldwork is open: the links take answers."), "success")
+            flash(done_message(), "success")
     return redirect(settings_url(study, survey))
+
+
+@bp.route("/open", methods=["POST"])
+@login_required
+def open_survey(study_id, survey_id):
+    """Start or resume collecting answers."""
+    return _change_status(study_id, survey_id, services.open_fieldwork,
+                          lambda: _("Fieldwork is open: the links take answers."))
 
 
 @bp.route("/close", methods=["POST"])
 @login_required
 def close_survey(study_id, survey_id):
     """Stop collecting answers."""
-    study, survey, _role = load_survey(study_id, survey_id, "editor")
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.close_fieldwork(survey)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Fieldwork is closed: the links show a closed page."), "success")
-    return redirect(settings_url(study, survey))
+    return _change_status(study_id, survey_id, services.close_fieldwork,
+                          lambda: _("Fieldwork is closed: the links show a closed page."))
 
 
 @bp.route("/links", methods=["GET", "POST"])

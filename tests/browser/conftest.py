@@ -5,19 +5,17 @@ every test gets fresh browser contexts and leaves the tables empty behind it.
 Without ``/usr/bin/chromium`` the tests are skipped, except in CI (``CI=true``),
 where they fail.
 """
-import contextlib
 import os
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from research import create_app
 from research.extensions import db
 from tests.conftest import _empty_all_tables
+from tests.live_server import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -27,32 +25,11 @@ TIMEOUT_MS = 10_000
 PASSWORD = "correct horse battery"
 
 
-class QuietRequestHandler(WSGIRequestHandler):
-    """No access log line per request (errors are still logged)."""
-
-    def log_request(self, code="-", size="-"):
-        pass
-
-
 @pytest.fixture(scope="session")
 def live_app(migrated_database):
     """The app the live server runs (no SERVER_NAME: links use the request's host)."""
     return create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": migrated_database,
                        "MAIL_SERVER": None})
-
-
-@contextlib.contextmanager
-def serve(app, name):
-    """Serve a WSGI app over HTTP on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from surveys.respond import ACTION_BACK, render_respondent_page, respondent_page
-from tests.browser.conftest import TIMEOUT_MS, serve
+from tests.browser.conftest import TIMEOUT_MS
+from tests.live_server import serve
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.surveys.test_respond_page import (every_type_definition, make_app, paged_definition,
                                              variants_definition)

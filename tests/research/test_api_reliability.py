@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from research import create_app
 from research.api import tokens
@@ -26,6 +25,7 @@ from research.extensions import db
 from research.models.api import IdempotencyRecord
 from surveys.models import Response
 from tests.collect_support import live_survey
+from tests.live_server import QuietRequestHandler, serve
 from tests.research.test_api import ADULT
 
 THREADS, SUBMISSIONS = 20, 50
@@ -40,26 +40,9 @@ def postgresql_only(request):
         pytest.skip("the reliability test runs with --db postgresql")
 
 
-class QuietRequestHandler(WSGIRequestHandler):
-    def log_request(self, code="-", size="-"):
-        pass
-
+class SilentRequestHandler(QuietRequestHandler):
     def log_error(self, format, *args):
         pass  # clients that time out on purpose break their connections
-
-
-@contextlib.contextmanager
-def serve(app):
-    """Serve ``app`` over HTTP on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name="api-reliability", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -67,7 +50,7 @@ def base_url(app, migrated_database):
     live = create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": migrated_database,
                        "MAIL_SERVER": None,
                        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 25, "max_overflow": 10}})
-    with serve(live) as url:
+    with serve(live, "api-reliability", SilentRequestHandler) as url:
         yield url
     with live.app_context():
         db.engine.dispose()

@@ -28,19 +28,20 @@ END_TEXTS = {"complete": "thank_you", "screened_out": "screened_out",
 class Frame:
     """What the respondent layout needs outside a question page (start, end, closed pages)."""
 
-    def __init__(self, survey, language=None, *, title=None):
-        version = survey.published_version
-        definition = published(version).definition if version is not None else {}
+    def __init__(self, survey, language=None, *, version=None):
+        """``version``: the one the respondent answered (default: the newest published)."""
+        version = version or survey.published_version
+        self.questionnaire = published(version) if version is not None else None
+        definition = self.questionnaire.definition if self.questionnaire else {}
         languages = list(definition.get("languages") or [survey.default_language])
         self.language = language if language in languages else (
             definition.get("default_language") or survey.default_language)
         self.languages = [(code, language_name(code)) for code in languages]
         titles = definition.get("title") or {}
-        self.title = title or titles.get(self.language) or titles.get(
+        self.title = titles.get(self.language) or titles.get(
             definition.get("default_language")) or ""
         self.has_section = False
         self.progress = None
-        self.questionnaire = published(version) if version is not None else None
 
     def text(self, key):
         return self.questionnaire.text(key, self.language) if self.questionnaire else ""
@@ -59,16 +60,16 @@ def _closed(survey, language=None, reason=access.CLOSED):
 
 def _end(response):
     """The end page of a finished interview, in its language."""
-    frame = Frame(response.survey, response.language)
+    frame = Frame(response.survey, response.language, version=response.version)
     key = END_TEXTS[response.status]
-    defaults = {
-        "thank_you": _("Thank you! Your answers have been saved."),
-        "screened_out": _("Thank you for your time. This survey is meant for other people, "
-                          "so it ends here."),
-        "over_quota": _("Thank you for your time. We already have enough answers from people "
-                        "like you, so the survey ends here."),
-    }
-    with questionnaire_locale(frame.language):
+    with questionnaire_locale(frame.language):  # the defaults too, in the respondent's language
+        defaults = {
+            "thank_you": _("Thank you! Your answers have been saved."),
+            "screened_out": _("Thank you for your time. This survey is meant for other "
+                              "people, so it ends here."),
+            "over_quota": _("Thank you for your time. We already have enough answers from "
+                            "people like you, so the survey ends here."),
+        }
         message = frame.text(key) or defaults[key]
     return _render_frame("respond/end.html", frame, message=message, status_key=key)
 
@@ -144,7 +145,7 @@ def later(key):
     response = access.response_by_resume_token(survey.id, token)
     if response is None:
         return redirect(url_for("collect.open_link", key=key), code=303)
-    frame = Frame(survey, response.language)
+    frame = Frame(survey, response.language, version=response.version)
     link = url_for("collect.resume", key=survey.public_key, token=token, _external=True)
     return _render_frame("respond/later.html", frame, link=link,
                          saved=request.args.get("saved") != "0",

@@ -98,17 +98,6 @@ def set_targets(quota, targets: dict) -> None:
     db.session.flush()
 
 
-def recount(quota) -> None:
-    """Set the counters from the valid completes counted in each cell (after corrections)."""
-    counted = db.session.scalars(
-        select(Response.quota_cells).where(Response.survey_id == quota.survey_id,
-                                           Response.status == "complete",
-                                           Response.is_invalid.is_(False))).all()
-    for cell in quota.cells:
-        cell.completes = sum(1 for ids in counted if cell.id in (ids or []))
-    db.session.flush()
-
-
 def over_quota_counts(survey_id: int) -> dict:
     """``{cell id: interviews ended over quota in that cell}``."""
     rows = db.session.execute(

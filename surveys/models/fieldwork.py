@@ -59,10 +59,6 @@ class RespondentInvitation(TimestampMixin, db.Model):
         return ((self.valid_from is None or self.valid_from <= moment)
                 and (self.valid_until is None or moment < self.valid_until))
 
-    @property
-    def is_usable(self) -> bool:
-        return self.uses < self.max_uses and self.is_valid_at(utcnow())
-
 
 class Quota(db.Model):
     """A group of quota cells over one closed variable or a combination (gender × age band).

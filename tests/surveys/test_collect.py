@@ -396,3 +396,15 @@ def test_invalid_utf8_is_refused_and_nothing_stored(client, survey, body):
     assert "UTF-8" in page.get_data(as_text=True)
     (response,) = responses(survey)
     assert response.page_index == 0 and "GENDER" not in response.answers
+
+
+def test_end_page_defaults_speak_the_respondents_language(client, app, survey):
+    from flask_babel import force_locale, gettext
+    respondent = open_link(client, survey)
+    respondent.start(language="ru")
+    respondent.submit({**ADULT_PAGES[0], "AGE": "16"})
+    with force_locale("ru"):
+        expected = gettext("Thank you for your time. This survey is meant for other people, "
+                           "so it ends here.")
+    assert expected.startswith("Спасибо")
+    assert expected in respondent.get().get_data(as_text=True)

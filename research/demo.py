@@ -1,5 +1,5 @@
 """Demo data: a researcher and a realistic study, created once, found thereafter."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
@@ -8,11 +8,14 @@ from sqlalchemy import func, select
 from research.extensions import db
 from research.models import Study, User
 from research.demo_questionnaire import demo_definition
+from research.demo_responses import FIELDWORK_START, add_demo_responses
 from research.studies.services import create_study
-from surveys.builder.versions import replace_draft
+from surveys.builder.versions import publish, replace_draft
 from surveys.manage.services import create_survey
 
 DEMO_STUDY_TITLE = "Coffee to go: customer needs and competitors 2026"
+#: A finished wave with responses, so the analysis pages have data from the start.
+DEMO_CLOSED_SURVEY_TITLE = "Morning coffee customers, autumn wave (fieldwork closed)"
 
 DEMO_STUDY = {
     "title": DEMO_STUDY_TITLE,
@@ -73,6 +76,12 @@ def load_demo():
         study.checklist = {"client_agreed": True}
         create_survey(study, user, "Morning coffee customers, Moscow and Kazan", "adhoc",
                       "ru", ["en"])
+        closed = create_survey(study, user, DEMO_CLOSED_SURVEY_TITLE, "adhoc", "ru", ["en"])
+        replace_draft(closed, demo_definition())
+        publish(closed, user)
+        add_demo_responses(closed)
+        closed.status = "closed"
+        closed.opened_at, closed.closed_at = FIELDWORK_START, FIELDWORK_START + timedelta(days=21)
     elif study.role_of(user) is None:
         from research.models import StudyMember
         study.members.append(StudyMember(user_id=user.id, role="owner"))

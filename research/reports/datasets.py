@@ -1,0 +1,248 @@
+"""The one seam between collection and analysis: responses → :class:`analysis.Dataset`.
+
+Every published questionnaire version contributes its variables, merged by name (the newest
+version's labels win; value labels are the union, newest label per code). Answers are pulled
+out of the JSON documents by the database itself, one column per variable, so that Python
+never parses a million JSON documents: PostgreSQL streams them with ``COPY … TO STDOUT`` as CSV,
+SQLite extracts them with ``json_extract``.
+
+Built frames are cached as Parquet files (``ANALYSIS_CACHE_DIR``), keyed by a fingerprint of the
+survey's analysable responses (count, newest id, sum of row versions, newest change) and of its
+published versions, so repeated analysis of unchanged data reads the file instead of the
+database, and any new, changed, invalidated or deleted response makes a new file.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select, text
+
+from analysis.dataset import Dataset, Variable
+from research.extensions import db
+from research.models.vocabulary import CHANNELS
+from surveys.models import Response
+from surveys.questions import VARIABLE_PATTERN
+
+#: Bump when the cached frame's layout changes, so old cache files are not read.
+CACHE_FORMAT = 3
+ANALYSED_STATUS = "complete"
+CHANNEL_CODES = {name: code for code, name in enumerate(CHANNELS, start=1)}
+
+
+@dataclass(frozen=True)
+class DatasetSource:
+    """What a dataset is built from: its fingerprint names one state of the data."""
+
+    survey_id: int
+    fingerprint: str
+    versions: tuple
+    response_count: int
+
+
+def published_versions(survey) -> list:
+    """Published versions, oldest first."""
+    return sorted((v for v in survey.versions if v.is_published), key=lambda v: v.number)
+
+
+def merged_variables(versions) -> list:
+    """Variables of all ``versions`` merged by name, in the newest version's order."""
+    merged: dict[str, dict] = {}
+    order: list[str] = []
+    for version in reversed(versions):  # newest first: its metadata wins
+        for data in version.variables or []:
+            name = data["name"]
+            if name not in merged:
+                merged[name] = dict(data, value_labels=list(data.get("value_labels") or []))
+                order.append(name)
+            else:
+                known = {code for code, _label in merged[name]["value_labels"]}
+                merged[name]["value_labels"] += [[code, label] for code, label
+                                                 in data.get("value_labels") or []
+                                                 if code not in known]
+    variables = []
+    for name in order:
+        if not VARIABLE_PATTERN.fullmatch(name):  # names go into SQL text: never trust blindly
+            raise ValueError(f"invalid variable name in a published version: {name!r}")
+        data = merged[name]
+        data["value_labels"] = sorted(data["value_labels"], key=lambda pair: pair[0])
+        variables.append(Variable.from_dict(data))
+    return variables
+
+
+def key_variables(versions) -> list:
+    """Columns the builder adds beside the answers: who answered how, and when."""
+    return [
+        Variable("channel", str(_l("Channel")), value_labels={
+            code: str(CHANNELS[name]) for name, code in CHANNEL_CODES.items()}, role="key"),
+        Variable("version", str(_l("Questionnaire version")), value_labels={
+            v.number: str(_l("Version %(number)d", number=v.number)) for v in versions},
+            role="key"),
+        Variable("language", str(_l("Interview language")), kind="string", role="key"),
+        Variable("completed_on", str(_l("Date completed")), kind="date", role="key"),
+        Variable("duration_minutes", str(_l("Interview length, minutes")), measure="scale",
+                 role="key"),
+    ]
+
+
+def dataset_source(survey) -> DatasetSource:
+    """The fingerprint of the survey's analysable responses and published versions."""
+    count, newest, steps, changed = db.session.execute(
+        select(func.count(Response.id), func.max(Response.id), func.sum(Response.step),
+               func.max(Response.updated_at))
+        .where(_analysed(survey.id))).one()
+    versions = tuple(published_versions(survey))
+    state = repr((CACHE_FORMAT, survey.id, count, newest, steps, str(changed),
+                  [(v.id, str(v.published_at)) for v in versions]))
+    return DatasetSource(survey.id, hashlib.sha256(state.encode()).hexdigest()[:24], versions,
+                         int(count or 0))
+
+
+def _analysed(survey_id):
+    return and_(Response.survey_id == survey_id, Response.status == ANALYSED_STATUS,
+                Response.is_invalid.is_(False))
+
+
+def build_dataset(survey, *, use_cache: bool = True) -> Dataset:
+    """The survey's complete, valid responses as a :class:`analysis.Dataset`."""
+    source = dataset_source(survey)
+    variables = merged_variables(source.versions)
+    keys = key_variables(source.versions)
+    data = None
+    path = _cache_path(source) if use_cache else None
+    if path and os.path.exists(path):
+        try:
+            data = pd.read_parquet(path)
+        except (OSError, ValueError):  # a damaged cache file is rebuilt, never trusted
+            data = None
+    if data is None:
+        data = _read_frame(source, variables)
+        if path:
+            _write_cache(path, data, source)
+    return Dataset(data, keys + variables)
+
+
+def _cache_dir() -> str:
+    return current_app.config.get("ANALYSIS_CACHE_DIR") or os.path.join(
+        current_app.instance_path, "analysis-cache")
+
+
+def _cache_path(source: DatasetSource) -> str:
+    return os.path.join(_cache_dir(), f"survey-{source.survey_id}-{source.fingerprint}.parquet")
+
+
+def _write_cache(path: str, data: pd.DataFrame, source: DatasetSource) -> None:
+    directory = os.path.dirname(path)
+    os.makedirs(directory, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    os.close(handle)
+    try:
+        data.to_parquet(temporary)
+        os.replace(temporary, path)  # readers see the whole file or none
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    prefix = f"survey-{source.survey_id}-"
+    for name in os.listdir(directory):  # older states of this survey are never read again
+        if name.startswith(prefix) and name.endswith(".parquet") and \
+                os.path.join(directory, name) != path:
+            try:
+                os.remove(os.path.join(directory, name))
+            except OSError:
+                pass
+
+
+# --- reading the responses ---------------------------------------------------------------------
+
+_META_COLUMNS = ("response_id", "channel_name", "version", "language", "completed_at",
+                 "started_at")
+
+
+def _read_frame(source: DatasetSource, variables) -> pd.DataFrame:
+    if db.engine.dialect.name == "postgresql":
+        raw = _read_postgresql(source, variables)
+    else:
+        raw = _read_sqlite(source, variables)
+    return _shape(raw, variables)
+
+
+def _base_select(survey_id: int) -> str:
+    return ("FROM response r JOIN questionnaire_version v ON v.id = r.version_id "
+            f"WHERE r.survey_id = {int(survey_id)} AND r.status = '{ANALYSED_STATUS}' "
+            "AND NOT r.is_invalid ORDER BY r.id")
+
+
+def _read_postgresql(source: DatasetSource, variables) -> pd.DataFrame:
+    columns = ["r.id", "r.channel", "v.number", "r.language", "r.completed_at", "r.started_at"]
+    for variable in variables:
+        # Names follow VARIABLE_PATTERN (letters, digits, _), so they are safe in a literal.
+        field = f"r.answers->'{variable.name}'"
+        if variable.kind == "numeric":
+            columns.append(f"CASE WHEN jsonb_typeof({field}) = 'number' "
+                           f"THEN ({field})::float8 END")
+        else:
+            columns.append(f"r.answers->>'{variable.name}'")
+    query = f"COPY (SELECT {', '.join(columns)} {_base_select(source.survey_id)}) " \
+            "TO STDOUT WITH (FORMAT csv)"
+    buffer = io.BytesIO()
+    connection = db.session.connection().connection.driver_connection
+    with connection.cursor() as cursor:
+        with cursor.copy(query) as copy:
+            for block in copy:
+                buffer.write(block)
+    buffer.seek(0)
+    names = list(_META_COLUMNS) + [v.name for v in variables]
+    dtypes = {v.name: ("float64" if v.kind == "numeric" else "object") for v in variables}
+    dtypes.update({"response_id": "int64", "channel_name": "object", "version": "int64",
+                   "language": "object", "completed_at": "object", "started_at": "object"})
+    # keep_default_na=False: an empty quoted string is an answer "", an unquoted empty field
+    # is SQL NULL (the CSV format writes NULL unquoted and empty strings as "").
+    frame = pd.read_csv(buffer, names=names, dtype=dtypes, keep_default_na=False,
+                        na_values={name: [""] for name in names}, quoting=csv.QUOTE_MINIMAL)
+    return frame
+
+
+def _read_sqlite(source: DatasetSource, variables) -> pd.DataFrame:
+    columns = ["r.id", "r.channel", "v.number", "r.language", "r.completed_at", "r.started_at"]
+    for variable in variables:
+        path = f"'$.\"{variable.name}\"'"
+        if variable.kind == "numeric":
+            columns.append(f"CASE WHEN json_type(r.answers, {path}) IN ('integer', 'real') "
+                           f"THEN json_extract(r.answers, {path}) END")
+        else:
+            columns.append(f"CASE WHEN json_type(r.answers, {path}) = 'text' "
+                           f"THEN json_extract(r.answers, {path}) END")
+    rows = db.session.execute(text(f"SELECT {', '.join(columns)} "
+                                   f"{_base_select(source.survey_id)}")).all()
+    names = list(_META_COLUMNS) + [v.name for v in variables]
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    for variable in variables:
+        if variable.kind == "numeric":
+            frame[variable.name] = pd.to_numeric(frame[variable.name], errors="coerce") \
+                .astype("float64")
+    return frame
+
+
+def _shape(raw: pd.DataFrame, variables) -> pd.DataFrame:
+    """Index by response id, code the channel, derive dates and interview lengths."""
+    completed = pd.to_datetime(raw["completed_at"], utc=True, errors="coerce", format="mixed")
+    started = pd.to_datetime(raw["started_at"], utc=True, errors="coerce", format="mixed")
+    keys = pd.DataFrame({
+        "channel": raw["channel_name"].map(CHANNEL_CODES).astype("float64"),
+        "version": raw["version"].astype("float64"),
+        "language": raw["language"].astype("object"),
+        "completed_on": completed.dt.strftime("%Y-%m-%d").astype("object"),
+        "duration_minutes": ((completed - started).dt.total_seconds() / 60).round(2),
+    })
+    answers = raw[[v.name for v in variables]]
+    frame = pd.concat([keys, answers], axis=1)
+    frame.index = pd.Index(raw["response_id"].to_numpy(dtype=np.int64), name="response_id")
+    return frame

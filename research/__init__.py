@@ -55,6 +55,7 @@ def create_app(config=None):
     from research.api import bp as api_bp
     from research.api.token_views import tokens_bp
     from research.main import bp as main_bp
+    from research.reports import bp as reports_bp
     from research.studies import bp as studies_bp
     from surveys.builder import bp as builder_bp
     from surveys.collect import bp as collect_bp
@@ -72,5 +73,6 @@ def create_app(config=None):
     app.register_blueprint(interviews_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
+    app.register_blueprint(reports_bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: no cross-site request can carry them
     return app

@@ -1,5 +1,6 @@
 """Language selection: the user's setting, else the session, else the browser."""
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_app_context, has_request_context, request, session
+from flask_babel import gettext
 from flask_login import current_user
 
 from research.extensions import babel
@@ -20,3 +21,10 @@ def select_locale():
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
+    import analysis.i18n
+    analysis.i18n.set_translator(_analysis_gettext)
+
+
+def _analysis_gettext(text):
+    """The analysis library's messages in the user's language (as they are, outside the app)."""
+    return gettext(text) if has_app_context() else text

@@ -130,13 +130,15 @@ def build_dataset(survey, *, use_cache: bool = True) -> Dataset:
     return Dataset(data, keys + variables)
 
 
-def _cache_dir() -> str:
+def cache_directory() -> str:
+    """Where built datasets and fitted weights are cached (``ANALYSIS_CACHE_DIR``)."""
     return current_app.config.get("ANALYSIS_CACHE_DIR") or os.path.join(
         current_app.instance_path, "analysis-cache")
 
 
 def _cache_path(source: DatasetSource) -> str:
-    return os.path.join(_cache_dir(), f"survey-{source.survey_id}-{source.fingerprint}.parquet")
+    name = f"survey-{source.survey_id}-{source.fingerprint}.parquet"
+    return os.path.join(cache_directory(), name)
 
 
 def _write_cache(path: str, data: pd.DataFrame, source: DatasetSource) -> None:

@@ -191,7 +191,9 @@ def _read_postgresql(source: DatasetSource, variables) -> pd.DataFrame:
             columns.append(f"CASE WHEN jsonb_typeof({field}) = 'number' "
                            f"THEN ({field})::float8 END")
         else:
-            columns.append(f"r.answers->>'{variable.name}'")
+            # Text gets a "." in front: pandas reads a quoted "" and an empty (NULL) field
+            # alike, so an empty answer would otherwise become missing. Stripped below.
+            columns.append(f"'.' || (r.answers->>'{variable.name}')")
     query = f"COPY (SELECT {', '.join(columns)} {_base_select(source.survey_id)}) " \
             "TO STDOUT WITH (FORMAT csv)"
     buffer = io.BytesIO()
@@ -205,10 +207,12 @@ def _read_postgresql(source: DatasetSource, variables) -> pd.DataFrame:
     dtypes = {v.name: ("float64" if v.kind == "numeric" else "object") for v in variables}
     dtypes.update({"response_id": "int64", "channel_name": "object", "version": "int64",
                    "language": "object", "completed_at": "object", "started_at": "object"})
-    # keep_default_na=False: an empty quoted string is an answer "", an unquoted empty field
-    # is SQL NULL (the CSV format writes NULL unquoted and empty strings as "").
+    # keep_default_na=False: only an empty field (SQL NULL) is missing, never "NA" or "null".
     frame = pd.read_csv(buffer, names=names, dtype=dtypes, keep_default_na=False,
                         na_values={name: [""] for name in names}, quoting=csv.QUOTE_MINIMAL)
+    for variable in variables:
+        if variable.kind != "numeric":
+            frame[variable.name] = frame[variable.name].str.slice(1)
     return frame
 
 

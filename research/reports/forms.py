@@ -44,3 +44,5 @@ class OpenAnswersForm(ViewOptionsForm):
     def __init__(self, formdata, weights, variables):
         super().__init__(formdata, weights)
         self.variable.choices = [(v.name, f"{v.name}: {v.label}") for v in variables]
+        if self.variable.data is None and variables:  # none chosen yet: the first question
+            self.variable.data = variables[0].name

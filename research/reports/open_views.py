@@ -19,6 +19,7 @@ def open_answers(study_id, survey_id):
     form = OpenAnswersForm(request.args, data.weights, variables)
     _weight, source = form.chosen()
     rows, total, status = [], 0, 200
+    page = max(1, request.args.get("page", 1, type=int) or 1)
     name = form.variable.data if not form.variable.errors else None
     if name is None and variables:
         name = variables[0].name
@@ -34,9 +35,9 @@ def open_answers(study_id, survey_id):
             if form.search.data:
                 texts = texts[texts.str.contains(form.search.data, case=False, regex=False)]
             total = len(texts)
-            page = max(1, request.args.get("page", 1, type=int) or 1)
             start = (page - 1) * PAGE_SIZE
             rows = list(texts.iloc[start:start + PAGE_SIZE].items())
     return render_template("reports/open_answers.html", study=study, survey=survey, form=form,
-                           rows=rows, total=total, variable=name, page_size=PAGE_SIZE,
+                           rows=rows, total=total, variable=name, page=page,
+                           page_size=PAGE_SIZE,
                            has_variables=bool(variables)), status

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from research.forms import no_control_characters, strip
 from research.studies.forms import MultiCheckboxField
@@ -39,7 +39,7 @@ class TableForm(FlaskForm):
                             choices=[("", _l("No lower-case letters"))] + ALPHA_CHOICES,
                             default="0.1")
     min_base = IntegerField(_l("Minimum base for testing"), default=30,
-                            validators=[InputRequired(), NumberRange(min=2, max=100000)])
+                            validators=[Optional(), NumberRange(min=2, max=100000)])
     statistics = MultiCheckboxField(_l("Show"), choices=STATISTIC_CHOICES,
                                      default=["column_percent", "count"])
 

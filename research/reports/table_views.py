@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from analysis.errors import AnalysisError
 from research.extensions import db
@@ -61,7 +62,7 @@ def saved_table(study_id, survey_id, table_id):
     saved = db.session.get(SavedTable, table_id)
     if saved is None or saved.survey_id != survey.id:
         abort(404)
-    form = _form(TableForm, data, None, data=saved.spec, meta={"csrf": False})
+    form = _form(TableForm, data, MultiDict(TableForm.query(saved.spec)), meta={"csrf": False})
     return _render(study, survey, role, data, form, saved_table=saved)
 
 

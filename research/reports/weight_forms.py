@@ -68,6 +68,8 @@ def targets_form_class(dataset, method: str, variables: list):
 
     groups = []
     if method == "cell":
+        for name in ("tolerance", "max_iterations", "cap_low", "cap_high"):
+            delattr(TargetsForm, name)  # rim settings: not on the cell form, so not required
         labelled = [list(dataset.variable(name).value_labels.items()) for name in variables]
         cells = list(itertools.product(*labelled))[:MAX_CELLS]
         fields = []

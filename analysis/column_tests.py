@@ -365,7 +365,7 @@ def adjust_p_values(p_values, method: str, groups=None) -> np.ndarray:
 
 
 def column_letter(position: int) -> str:
-    """The letter of the ``position``-th tested column: A … Z, then AA, AB, … (0-based)."""
+    """The letter of the ``position``-th lettered column (0-based): A … Z, AA, AB, …"""
     letters = ''
     position += 1
     while position:
@@ -389,23 +389,17 @@ def significance_letters(p_values, higher_a, pairs, letters, alphas, n_columns: 
         The letter of every column position.
     alphas : tuple
         ``(stricter,)`` or ``(stricter, looser)``: UPPER case when ``p < stricter``, lower case
-        when only ``p < looser``.
+        when only ``p < looser``. A cell's letters follow the column order.
     """
-    cells = [[[] for _ in range(n_columns)] for _ in range(p_values.shape[0])]
-    stricter = alphas[0]
-    looser = alphas[1] if len(alphas) > 1 else alphas[0]
-    with np.errstate(invalid='ignore'):
-        upper = p_values < stricter
-        lower = ~upper & (p_values < looser)
-    rows, pair_index = np.nonzero(upper | lower)
-    # combinations() order puts, for every cell, the lower-lettered partners first.
-    for row, k in sorted(zip(rows.tolist(), pair_index.tolist()), key=lambda rk: (rk[1], rk[0])):
+    looser = alphas[-1]
+    upper, lower = p_values < alphas[0], p_values < looser
+    found = {}
+    for row, k in zip(*np.nonzero(lower | upper)):
         a, b = pairs[k]
         winner, loser = (a, b) if higher_a[row, k] else (b, a)
-        letter = letters[loser]
-        cells[row][winner].append(letter if upper[row, k] else letter.lower())
-    result = np.empty((p_values.shape[0], n_columns), dtype=object)
-    for r, row in enumerate(cells):
-        for c, found in enumerate(row):
-            result[r, c] = separator.join(found)
+        letter = letters[loser] if upper[row, k] else letters[loser].lower()
+        found.setdefault((row, winner), []).append((loser, letter))
+    result = np.full((p_values.shape[0], n_columns), '', dtype=object)
+    for (row, column), cell in found.items():
+        result[row, column] = separator.join(letter for _, letter in sorted(cell))
     return result

@@ -125,13 +125,14 @@ def _membership(codes, n_codes, expand) -> np.ndarray:
 
 
 def cross_sums(layout: RowLayout, banner: BannerLayout | None, vectors,
-               stride: int = 0) -> np.ndarray:
+               stride: int = 0, buffer: np.ndarray | None = None) -> np.ndarray:
     """Sums of ``vectors`` per table row and column: ``(len(vectors), rows, columns)``.
 
     ``vectors`` are per-respondent arrays (``None`` counts respondents). With ``banner=None``
     the single column is the Total (every respondent counted in the row variable). ``stride``
     (at least ``n_codes + 1`` of every banner variable) lets all banner variables share the row
-    offsets ``row_code · stride``, computed once per row variable.
+    offsets ``row_code · stride``, computed once per row variable; ``buffer`` (``n`` integers)
+    saves allocating the combined codes for every banner variable.
     """
     p = layout.n_codes
     q, column_codes = (1, 0) if banner is None else (banner.n_codes, banner.codes)
@@ -147,7 +148,7 @@ def cross_sums(layout: RowLayout, banner: BannerLayout | None, vectors,
     cached = layout.__dict__.get('_offsets')
     if cached is None or cached[0] != stride:
         cached = layout.__dict__['_offsets'] = (stride, layout.codes * stride)
-    combined = cached[1] + column_codes
+    combined = cached[1] if banner is None else np.add(cached[1], column_codes, out=buffer)
     sums = np.stack([np.bincount(combined, v, minlength=(p + 1) * stride)
                      .reshape(p + 1, stride)[:p, :q] for v in vectors]).astype(float)
     if layout.expand is not None:
@@ -170,19 +171,61 @@ def column_totals(banners, vector: np.ndarray, members=None) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def overlap_sums(valid: np.ndarray, banner: BannerLayout, weights, squares):
-    """Σw and Σw² over the respondents in both columns of every pair: two ``(k, k)`` matrices.
+class TableCounter:
+    """Counts every table of one fit against the same banner layouts and weights.
 
-    Only ``valid`` respondents count (the base of the row variable).
+    Parameters
+    ----------
+    banners : list of BannerLayout
+    weights : array or None
+        Per-respondent weights (``None``: unweighted).
+    keep : bool array
+        Respondents with a positive weight (the others drop out of everything).
     """
-    results = []
-    for vector in (weights, squares) if squares is not weights else (weights,):
-        masked = np.where(valid, vector, 0.0)
-        if banner.n_codes + 1 > MAX_BINS:
-            matrix = _membership(banner.codes, banner.n_codes, banner.expand)
-            results.append(matrix.T @ (matrix * masked[:, None]))
-            continue
-        per_code = np.bincount(banner.codes, masked, minlength=banner.n_codes + 1)
-        expand = banner.expand if banner.expand is not None else np.eye(banner.n_codes)
-        results.append(expand.T @ (per_code[:banner.n_codes, None] * expand))
-    return results[0], results[-1]
+
+    def __init__(self, banners, weights, keep):
+        self.banners = banners
+        self.weighted = weights is not None
+        self.weights = weights if self.weighted else np.ones(len(keep))
+        self.squares = weights ** 2 if self.weighted else self.weights
+        self.keep = keep
+        self.buffer = np.empty(len(keep), dtype=np.intp)
+        #: One stride for all banner variables, so row offsets are computed once per row.
+        self.stride = max([2] + [banner.n_codes + 1 for banner in banners])
+        members = None if keep.all() else np.flatnonzero(keep)
+        self.kept_squares = column_totals(banners, self.squares, members) \
+            if self.weighted else None
+        self._masked = (None, None)
+
+    def sums(self, layout: RowLayout, vectors) -> np.ndarray:
+        """``(len(vectors), rows, 1 + columns)`` sums: Total, then every banner variable."""
+        parts = [cross_sums(layout, None, vectors, self.stride)]
+        parts += [cross_sums(layout, banner, vectors, self.stride, self.buffer)
+                  for banner in self.banners]
+        return np.concatenate(parts, axis=2)
+
+    def square_bases(self, valid: np.ndarray) -> np.ndarray:
+        """Σw² per column over ``valid`` respondents: all kept ones minus the few left out."""
+        left_out = np.flatnonzero(self.keep & ~valid)
+        if 2 * len(left_out) > len(valid):
+            return column_totals(self.banners, self.squares, np.flatnonzero(valid))
+        missing = column_totals(self.banners, self.squares, left_out)
+        return np.maximum(self.kept_squares - missing, 0.0)
+
+    def overlap(self, valid: np.ndarray, banner: BannerLayout):
+        """Σw and Σw² over the ``valid`` respondents in both columns of every pair of a
+        multiple-response banner: two ``(k, k)`` matrices ``Eᵀ·diag(s)·E`` from the sums ``s``
+        per membership pattern."""
+        if self._masked[0] is not valid:
+            self._masked = (valid, [np.where(valid, v, 0.0) for v in (self.weights,
+                                                                      self.squares)])
+        results = []
+        for masked in self._masked[1]:
+            if banner.n_codes + 1 > MAX_BINS:
+                matrix = _membership(banner.codes, banner.n_codes, banner.expand)
+                results.append(matrix.T @ (matrix * masked[:, None]))
+                continue
+            per_code = np.bincount(banner.codes, masked, minlength=banner.n_codes + 1)
+            expand = banner.expand if banner.expand is not None else np.eye(banner.n_codes)
+            results.append(expand.T @ (per_code[:banner.n_codes, None] * expand))
+        return results[0], results[1]

@@ -29,7 +29,7 @@ from .errors import SpecificationError, UnknownVariableError
 from .i18n import _
 from .table_layouts import RowVariable, banner_layout, check_row, code_key, row_variable
 from .stats import chi_square_test
-from .table_counts import column_totals, cross_sums, overlap_sums
+from .table_counts import TableCounter
 
 
 class BannerTable:
@@ -71,6 +71,32 @@ class BannerTable:
     effective_base : bool, optional
         Overrides the preset's test bases: ``True`` for Kish effective bases (SPSS's "use
         effective base size for weighted data"), ``False`` for weighted bases.
+
+    Raises
+    ------
+    UnknownVariableError
+        A row or banner name that is neither a variable nor a multiple-response set.
+    SpecificationError
+        A banner variable with fewer than two categories or without value labels, a text or
+        date row, bad nets, alphas or thresholds, an unknown preset or statistic, and a
+        filter (or dataset) without respondents.
+
+    Notes
+    -----
+    Per column ``j`` of a row variable (its respondents with a valid answer, weights ``w``)::
+
+        weighted base w_j = Σw,   unweighted base n_j,   effective base e_j = (Σw)² / Σw²
+        column % = 100 · x_rj / w_j,          row % = 100 · x_rj / x_r,Total
+
+    where ``x_rj`` is the weighted count of row ``r``. The pairwise tests, their adjustment
+    and the letters are those of :mod:`analysis.column_tests` for the chosen preset; the
+    chi-square test of each single-coded row × single-coded banner variable is
+    :func:`analysis.stats.chi_square_test` on the weighted counts.
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*, §11.7. IBM SPSS Statistics Algorithms, "CTABLES
+    algorithms". IBM SPSS Data Collection Survey Reporter, "Statistical tests".
     """
 
     def __init__(self, rows, banner, *, weight: str | None = None, preset='spss',
@@ -94,7 +120,7 @@ class BannerTable:
         unknown = [s for s in statistics if s not in STATISTICS]
         if unknown or not statistics:
             raise SpecificationError(_('Unknown table statistic %(names)s; choose from '
-                                       '%(known)s.', names=', '.join(map(str, unknown)),
+                                       '%(known)s.', names=', '.join(map(str, unknown)) or '–',
                                        known=', '.join(STATISTICS)))
         self.statistics = statistics
         self.filter = filter
@@ -116,7 +142,7 @@ class BannerTable:
         banners = [banner_layout(dataset, name) for name in self.banner]
         columns = _columns(banners)
         notes = self._notes(dataset)
-        counting = _Counting(banners, weights if self.weight is not None else None, keep)
+        counting = TableCounter(banners, weights if self.weight is not None else None, keep)
         tables = [self._table(row_variable(dataset, name, keep, self.nets.get(name, ())),
                               counting, columns, notes) for name in self.rows]
         return BannerResult(tables, self.preset, self.alphas, self.weight, notes)
@@ -147,8 +173,8 @@ class BannerTable:
         return notes
 
     def _table(self, row: RowVariable, counting, columns, notes):
-        banners, weights, squares = counting.banners, counting.weights, counting.squares
-        vectors = [counting.weights_or_none, None] if counting.weighted else [None]
+        banners, weights = counting.banners, counting.weights
+        vectors = [weights, None] if counting.weighted else [None]
         if row.kind == 'numeric':
             vectors = vectors + [weights * row.values, weights * row.values ** 2]
         cells = counting.sums(row.layout, vectors)
@@ -192,8 +218,8 @@ class BannerTable:
                 row_percent = np.where(total > 0, 100 * count / total, np.nan)
             tested_values = column_percent
             deviations = None
-        tests = self._tests(row, banners, columns, count, base_w, base_u, base_q, test_bases,
-                            tested_values, deviations, weights, squares)
+        tests = self._tests(row, counting, columns, count, base_w, base_u, base_q, test_bases,
+                            tested_values, deviations)
         letters, p_values, untested = tests
         bases_frame = pd.DataFrame([base_w, base_u, effective], columns=keys,
                                    index=['weighted', 'unweighted', 'effective'])
@@ -214,12 +240,12 @@ class BannerTable:
             p_values=p_values, chi_square=_chi_square(row, banners, count), notes=table_notes,
             statistics=self.statistics)
 
-    def _tests(self, row, banners, columns, count, base_w, base_u, base_q, test_bases,
-               values, deviations, weights, squares):
+    def _tests(self, row, counting, columns, count, base_w, base_u, base_q, test_bases,
+               values, deviations):
         """Letters (R × K), the long p-value frame and the untested columns' labels."""
         n_rows = len(row.rows)
         blocks, untested, offset = [], [], 1
-        for banner in banners:
+        for banner in counting.banners:
             positions = np.arange(offset, offset + banner.size)
             offset += banner.size
             ok = (base_u[positions] >= self.min_base) & (base_w[positions] > 0)
@@ -231,7 +257,7 @@ class BannerTable:
             overlap = None
             if self.preset.overlap and banner.is_multiple:
                 local = pairs - positions[0]
-                together_w, together_q = overlap_sums(row.valid, banner, weights, squares)
+                together_w, together_q = counting.overlap(row.valid, banner)
                 w0 = together_w[local[:, 0], local[:, 1]]
                 q0 = together_q[local[:, 0], local[:, 1]]
                 with np.errstate(divide='ignore', invalid='ignore'):
@@ -284,37 +310,6 @@ class BannerTable:
             'p_value': p[tested_rows, tested_pairs],
             'adjusted_p_value': adjusted[tested_rows, tested_pairs]})
         return letters, frame, untested
-
-
-class _Counting:
-    """The banner layouts and weights every table of one fit is counted with."""
-
-    def __init__(self, banners, weights, keep):
-        self.banners = banners
-        self.weighted = weights is not None
-        self.weights_or_none = weights
-        self.weights = weights if self.weighted else np.ones(len(keep))
-        self.squares = weights ** 2 if self.weighted else self.weights
-        self.keep = keep
-        #: One stride for all banner variables, so row offsets are computed once per row.
-        self.stride = max([2] + [banner.n_codes + 1 for banner in banners])
-        members = None if keep.all() else np.flatnonzero(keep)
-        self.kept_squares = column_totals(banners, self.squares, members) \
-            if self.weighted else None
-
-    def sums(self, layout, vectors) -> np.ndarray:
-        """``(len(vectors), rows, 1 + columns)`` sums: Total, then every banner variable."""
-        parts = [cross_sums(layout, None, vectors, self.stride)]
-        parts += [cross_sums(layout, banner, vectors, self.stride) for banner in self.banners]
-        return np.concatenate(parts, axis=2)
-
-    def square_bases(self, valid) -> np.ndarray:
-        """Σw² per column over ``valid`` respondents: all kept ones minus the few left out."""
-        left_out = np.flatnonzero(self.keep & ~valid)
-        if 2 * len(left_out) > len(valid):
-            return column_totals(self.banners, self.squares, np.flatnonzero(valid))
-        missing = column_totals(self.banners, self.squares, left_out)
-        return np.maximum(self.kept_squares - missing, 0.0)
 
 
 def _chi_square(row: RowVariable, banners, count) -> dict:

@@ -1,0 +1,578 @@
+"""Analysis at scale (issue 5): dataset build, banner tables and raking on 1,000,000 responses.
+
+Creates the PostgreSQL database ``anketa_bench_analysis`` on 127.0.0.1:5432 (dropped first if
+it exists), migrates it, publishes a questionnaire of 40 analysis variables through the
+services (8 single-choice demographics used as the banner, 2 more single-choice questions,
+3 multiple-choice questions of 5 options = 15 0/1 items, a grid of 8 rows on a 1–5 scale,
+4 rating scales, 2 numbers and an NPS), then bulk-loads ``--responses`` complete responses
+with ``COPY response (...) FROM STDIN`` (answers generated with numpy, with a dependence on
+the demographics so that significance letters appear) and runs ``VACUUM (FREEZE, ANALYZE)``.
+
+Then, in this one process, it times each step separately and records the peak RSS of the
+process during the step (``VmHWM`` of ``/proc/self/status``, reset before each step through
+``/proc/self/clear_refs``; the peak includes what the process already holds, e.g. the dataset):
+
+1. ``build_dataset(survey, use_cache=False)`` with no cache file (cold), then
+   ``build_dataset(survey)`` (reads the database and writes the Parquet cache), then
+   ``build_dataset(survey)`` again (from the cache);
+2. the banner report: ``BannerTable`` of every variable (multiple-choice questions as their
+   multiple-response sets) × the 8 banner variables, preset ``spss``, letters at 5 % and 10 %;
+3. rim weighting (raking) on 4 demographics with ``RimWeighting(...).fit(dataset)``;
+4. the banner report again with preset ``dimensions`` and the rim weight.
+
+It prints a table of measured figures against the targets and exits with status 1 if one is
+missed. The database is dropped at the end unless ``--keep`` is given; with ``--keep`` a later
+run reuses the loaded responses when the database holds the same ``--responses`` and ``--seed``.
+Try it small first:
+
+    .venv/bin/python benchmarks/analysis_scale.py --responses 20000
+    .venv/bin/python benchmarks/analysis_scale.py --keep             # 1,000,000 responses
+    .venv/bin/python benchmarks/analysis_scale.py --keep --profile banner_spss --top 30
+
+``--profile STEP`` runs that step under cProfile and prints its ``--top`` costliest functions.
+Only 127.0.0.1 is used; nothing is installed. See docs/benchmarks.md for figures.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import os
+import pstats
+import re
+import resource
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import numpy as np  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/anketa_bench_analysis"
+TITLE = "Analysis benchmark"
+#: Bump when the questionnaire or the answer generator changes, so --keep reloads.
+GENERATOR = 1
+
+# Targets of issue 5, in seconds and MiB.
+TARGETS = {"build_cold": 20.0, "build_cache": 3.0, "banner_spss": 10.0, "banner_items": 10.0,
+           "raking": 5.0, "banner_dimensions": 10.0}
+PEAK_TARGET_MB = 2048
+
+
+# --- the questionnaire ---------------------------------------------------------------------------
+
+def _t(text):
+    return {"en": text}
+
+
+def _options(labels):
+    return [{"code": code, "label": _t(label)} for code, label in enumerate(labels, start=1)]
+
+
+#: The banner: single-choice demographics ``{variable: (question, option labels, sample
+#: shares)}``; the sample shares deliberately differ from the raking targets.
+BANNER = {
+    "GENDER": ("Gender", ["Male", "Female"], [0.42, 0.58]),
+    "AGEGRP": ("Age", ["18-24", "25-34", "35-44", "45-54", "55+"],
+               [0.20, 0.27, 0.23, 0.17, 0.13]),
+    "REGION": ("Federal district", ["Central", "North-West", "Volga", "South", "Urals",
+                                    "Siberia"], [0.34, 0.16, 0.18, 0.12, 0.10, 0.10]),
+    "INCOME": ("Household income", ["Low", "Lower middle", "Upper middle", "High"],
+               [0.18, 0.32, 0.33, 0.17]),
+    "EDUC": ("Education", ["Secondary", "Vocational", "Incomplete higher", "Higher"],
+             [0.12, 0.30, 0.10, 0.48]),
+    "HHSIZE": ("Household size", ["1", "2", "3 or more"], [0.22, 0.33, 0.45]),
+    "SETTLE": ("Settlement", ["Million-plus city", "Other city", "Rural"], [0.50, 0.32, 0.18]),
+    "EMPLOY": ("Employment", ["Full-time", "Part-time", "Student", "Not working"],
+               [0.56, 0.11, 0.12, 0.21]),
+}
+#: Population targets in percent for raking (4 variables).
+RAKING_TARGETS = {
+    "GENDER": {1: 46.5, 2: 53.5},
+    "AGEGRP": {1: 11, 2: 21, 3: 20, 4: 18, 5: 30},
+    "REGION": {1: 27, 2: 10, 3: 20, 4: 17, 5: 12, 6: 14},
+    "INCOME": {1: 25, 2: 30, 3: 28, 4: 17},
+}
+BRANDS = ["Brand A", "Brand B", "Brand C", "Brand D", "Brand E"]
+MEDIA = ["TV", "Online video", "Social networks", "Radio", "Outdoor"]
+ATTRIBUTES = ["Taste", "Price", "Packaging", "Availability", "Healthy", "Modern", "Trustworthy",
+              "For people like me"]
+AGREE_5 = ["Disagree strongly", "Disagree", "Neither", "Agree", "Agree strongly"]
+#: Rating scales ``{variable: (question, points)}``.
+RATINGS = {"SAT": ("Overall satisfaction", 10), "VALUE": ("Value for money", 7),
+           "EASE": ("Ease of purchase", 5), "TRUST": ("Trust in the brand", 10)}
+#: Multiple-choice questions (each a multiple-response set of 5 items).
+MR_SETS = {"AWARE": ("Which brands do you know?", BRANDS),
+           "BOUGHT": ("Which brands have you bought in the last month?", BRANDS),
+           "SEEN": ("Where have you seen advertising for Brand A?", MEDIA)}
+
+
+def questionnaire_document():
+    """The questionnaire: 24 questions giving 40 analysis variables."""
+    from surveys.definition import new_definition
+
+    def question(variable, kind, text, options=(), rows=(), **settings):
+        return {"variable": variable, "type": kind, "text": _t(text),
+                "settings": {"required": True, **settings}, "options": list(options),
+                "rows": list(rows)}
+
+    questions = [question(name, "single_choice", text, _options(labels))
+                 for name, (text, labels, _shares) in BANNER.items()]
+    questions += [question(name, "multiple_choice", text, _options(labels))
+                  for name, (text, labels) in MR_SETS.items()]
+    questions += [
+        question("USED", "single_choice", "Which brand do you buy most often?",
+                 _options(BRANDS)),
+        question("ATTR", "grid", "How much do you agree that Brand A is ...",
+                 _options(AGREE_5), _options(ATTRIBUTES)),
+        question("INTENT", "single_choice", "Will you buy Brand A next month?",
+                 _options(["Certainly not", "Probably not", "Maybe", "Probably",
+                           "Certainly"])),
+    ]
+    questions += [question(name, "rating", text, points=points, label_low=_t("Very low"),
+                           label_high=_t("Very high"))
+                  for name, (text, points) in RATINGS.items()]
+    questions += [
+        question("SPEND", "numeric", "How much did you spend on the category last month?",
+                 integer=True, min=0, max=10000),
+        question("VISITS", "numeric", "How many times did you visit a shop last month?",
+                 integer=True, min=0, max=60),
+        question("NPS", "nps", "How likely are you to recommend Brand A to a friend?"),
+    ]
+    document = new_definition(_t(TITLE), ["en"], "en")
+    document["questions"] = questions
+    return document
+
+
+def row_names(items=False):
+    """The banner report's rows: every variable, multiple-choice questions as their sets
+    (28 tables) or, with ``items``, as their 0/1 item variables (40 tables)."""
+    sets = [f"{name}_{code}" for name in MR_SETS for code in range(1, 6)] if items \
+        else list(MR_SETS)
+    return (list(BANNER) + sets + ["USED"] + [f"ATTR_r{r}" for r in range(1, 9)]
+            + ["INTENT"] + list(RATINGS) + ["SPEND", "VISITS", "NPS"])
+
+
+# --- the answers ---------------------------------------------------------------------------------
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _ordinal(rng, latent, points, loading=1.0, shift=0.0, noise=1.0):
+    """Codes 1..points from a latent score: higher latent, higher code."""
+    score = loading * latent + shift + rng.normal(0.0, noise, latent.shape)
+    cuts = np.linspace(-1.6, 1.6, points - 1)
+    return (np.searchsorted(cuts, score) + 1).astype(np.int16)
+
+
+def generate_answers(n, seed):
+    """``{variable: int16 array}``, -1 for "not asked" (JSON null); and the interview times.
+
+    Attitudes follow a latent score that depends on age, gender, income and region (plus
+    noise), so banner columns differ and significance letters appear.
+    """
+    rng = np.random.default_rng(seed)
+    answers = {}
+    for name, (_text, labels, shares) in BANNER.items():
+        answers[name] = (rng.choice(len(labels), size=n, p=shares) + 1).astype(np.int16)
+    # Demographics are related, as in real samples (so raking needs several sweeps): more
+    # women among the old, income by age and district (keeping the sample shares of BANNER).
+    older = answers["AGEGRP"] >= 4
+    answers["GENDER"] = np.where(rng.random(n) < 0.35 * older, 2, answers["GENDER"])
+    wealth = (0.35 * np.isin(answers["AGEGRP"], (2, 3, 4)) + 0.4 * (answers["REGION"] == 1)
+              + rng.normal(0.0, 1.0, n))
+    cuts = np.quantile(wealth, np.cumsum(BANNER["INCOME"][2])[:-1])
+    answers["INCOME"] = (np.searchsorted(cuts, wealth) + 1).astype(np.int16)
+    region_effect = np.array([0, 0.25, -0.1, 0.05, -0.2, 0.15, -0.05])
+    latent = (0.22 * (answers["AGEGRP"] - 3) - 0.15 * (answers["GENDER"] == 2)
+              + 0.12 * (answers["INCOME"] - 2.5) + region_effect[answers["REGION"]]
+              + rng.normal(0.0, 1.0, n))
+    aware = np.column_stack([rng.random(n) < _sigmoid(a + 0.6 * latent)
+                             for a in (2.2, 1.0, 0.3, -0.3, -0.9)])
+    anyone = aware.any(axis=1)
+    for j in range(5):
+        answers[f"AWARE_{j + 1}"] = aware[:, j].astype(np.int16)
+        bought = aware[:, j] & (rng.random(n) < _sigmoid(-0.4 + 0.5 * latent - 0.3 * j))
+        answers[f"BOUGHT_{j + 1}"] = np.where(anyone, bought, -1).astype(np.int16)
+    young = (answers["AGEGRP"] <= 2).astype(float)
+    for j, base in enumerate((0.8, -0.2, -0.5, -1.0, -0.6)):
+        slope = (-0.9, 0.9, 1.1, -0.4, 0.2)[j]
+        answers[f"SEEN_{j + 1}"] = np.where(
+            aware[:, 0], rng.random(n) < _sigmoid(base + slope * young), -1).astype(np.int16)
+    preference = np.where(aware, rng.gumbel(size=(n, 5)) + np.array([0.5, 0.3, 0, -0.1, -0.3])
+                          + np.outer(latent, [0.4, -0.2, 0.1, 0.0, -0.3]), -np.inf)
+    answers["USED"] = np.where(anyone, preference.argmax(axis=1) + 1, -1).astype(np.int16)
+    for r in range(8):
+        answers[f"ATTR_r{r + 1}"] = _ordinal(rng, latent, 5, loading=0.5 + 0.1 * r,
+                                             shift=0.4 - 0.1 * r)
+    answers["INTENT"] = _ordinal(rng, latent, 5, loading=0.8)
+    for name, (_text, points) in RATINGS.items():
+        answers[name] = _ordinal(rng, latent, points, loading=0.7, shift=0.3)
+    spend = np.exp(rng.normal(6.0 + 0.35 * (answers["INCOME"] - 2.5), 0.6, n))
+    answers["SPEND"] = np.clip(np.round(spend), 0, 10000).astype(np.int16)
+    answers["VISITS"] = np.clip(rng.poisson(3.0 + 1.5 * (latent > 0)), 0, 60).astype(np.int16)
+    answers["NPS"] = np.clip(np.round(7.0 + 1.3 * latent + rng.normal(0, 1.5, n)),
+                             0, 10).astype(np.int16)
+    # Fieldwork of 30 days; interviews of about 12 minutes.
+    start = np.datetime64("2026-10-01T06:00:00", "s")
+    completed = start + rng.integers(0, 30 * 86400, n).astype("timedelta64[s]")
+    minutes = np.clip(rng.lognormal(np.log(12.0), 0.35, n), 3, 90)
+    started = completed - (minutes * 60).astype(np.int64).astype("timedelta64[s]")
+    return answers, started, completed
+
+
+# --- database ------------------------------------------------------------------------------------
+
+def _server_url(url):
+    return sa.engine.make_url(url).set(database="postgres")
+
+
+def recreate_database(url):
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(_server_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+def drop_database(url):
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(_server_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def survey_title(responses, seed):
+    return f"{TITLE} ({responses} responses, seed {seed}, generator {GENERATOR})"
+
+
+def find_loaded_survey(url, responses, seed):
+    """The id of a survey loaded by an earlier ``--keep`` run with the same settings, or None."""
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(_server_url(url))
+    with engine.connect() as connection:
+        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                    {"n": name}).scalar()
+    engine.dispose()
+    if not exists:
+        return None
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(sa.text(
+                "SELECT s.id, (SELECT count(*) FROM response r WHERE r.survey_id = s.id "
+                "AND r.status = 'complete') FROM survey s WHERE s.title = :t"),
+                {"t": survey_title(responses, seed)}).first()
+    except sa.exc.ProgrammingError:  # not migrated
+        row = None
+    engine.dispose()
+    return row[0] if row and row[1] == responses else None
+
+
+def publish_survey(title):
+    """Migrate, then publish the questionnaire through the services; (survey id, version id)."""
+    from flask_migrate import upgrade
+
+    from research.extensions import db
+    from research.models import User
+    from research.studies.services import create_study
+    from surveys.builder.versions import publish, replace_draft
+    from surveys.manage.services import create_survey
+
+    upgrade()
+    owner = User(email="bench@example.org", name="Bench", is_admin=False, active=True)
+    owner.set_password(secrets.token_urlsafe(16))
+    db.session.add(owner)
+    db.session.flush()
+    study = create_study(owner, {"title": TITLE})
+    survey = create_survey(study, owner, title, "adhoc", "en", [])
+    replace_draft(survey, questionnaire_document())
+    publish(survey, owner)
+    survey.status = "closed"
+    db.session.commit()
+    return survey.id, survey.published_version.id
+
+
+COPY_COLUMNS = ("survey_id, version_id, status, channel, language, variants, answers, timings, "
+                "is_invalid, page_index, step, quota_cells, started_at, updated_at, completed_at")
+
+
+def load_responses(url, survey_id, version_id, responses, seed, chunk=50_000):
+    """COPY ``responses`` complete responses; seconds spent generating, copying, vacuuming."""
+    import psycopg
+
+    began = time.perf_counter()
+    answers, started, completed = generate_answers(responses, seed)
+    names = list(answers)
+    generated = time.perf_counter() - began
+    # One COPY text line per response: the answers document is a %-template over the
+    # variables' values written out once per distinct value (codes are small integers).
+    document = "{" + ", ".join(f'"{name}": %s' for name in names) + "}"
+    line = (f"{survey_id}\t{version_id}\tcomplete\tweb\ten\t{{}}\t{document}\t{{}}\tf\t0\t0\t[]"
+            "\t%s\t%s\t%s\n")
+    words = {name: np.array(["null"] + [str(v) for v in range(int(values.max()) + 1)],
+                            dtype=object) for name, values in answers.items()}
+    started_text = np.datetime_as_string(started)
+    completed_text = np.datetime_as_string(completed)
+    dsn = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(
+        hide_password=False)
+    copied = time.perf_counter()
+    with psycopg.connect(dsn) as connection:
+        with connection.cursor() as cursor:
+            with cursor.copy(f"COPY response ({COPY_COLUMNS}) FROM STDIN") as copy:
+                for first in range(0, responses, chunk):
+                    part = slice(first, first + chunk)
+                    columns = [words[name][answers[name][part] + 1] for name in names]
+                    done = completed_text[part].tolist()
+                    rows = zip(*columns, started_text[part].tolist(), done, done)
+                    copy.write("".join([line % row for row in rows]))
+        connection.commit()
+    copied = time.perf_counter() - copied
+    vacuumed = time.perf_counter()
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute("VACUUM (FREEZE, ANALYZE) response")
+    vacuumed = time.perf_counter() - vacuumed
+    del answers
+    return generated, copied, vacuumed
+
+
+def table_size(url):
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        size = connection.execute(sa.text(
+            "SELECT pg_size_pretty(pg_total_relation_size('response'))")).scalar()
+    engine.dispose()
+    return size
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+def _status_mb(field):
+    with open("/proc/self/status") as status:
+        found = re.search(rf"^{field}:\s+(\d+) kB", status.read(), re.M)
+    return int(found.group(1)) / 1024 if found else float("nan")
+
+
+def reset_peak():
+    """Reset the peak RSS (VmHWM) to the current RSS; False where the kernel does not allow it."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Step:
+    name: str
+    label: str
+    seconds: float
+    peak_mb: float
+    rss_after_mb: float
+    note: str = ""
+
+    @property
+    def target(self):
+        return TARGETS.get(self.name)
+
+    @property
+    def met(self):
+        return (self.target is None or self.seconds <= self.target) and \
+            self.peak_mb <= PEAK_TARGET_MB
+
+
+def measure(name, label, function, profile=None, top=30):
+    """Run ``function()`` once; its result and a :class:`Step` with time and peak RSS."""
+    gc.collect()
+    resettable = reset_peak()
+    profiler = cProfile.Profile() if profile == name else None
+    began = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    result = function()
+    if profiler:
+        profiler.disable()
+    seconds = time.perf_counter() - began
+    peak = _status_mb("VmHWM") if resettable else \
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    step = Step(name, label, seconds, peak, _status_mb("VmRSS"))
+    print(f"  {label:58s} {seconds:7.2f} s  peak {peak:7.0f} MiB", flush=True)
+    if profiler:
+        stream = io.StringIO()
+        stats = pstats.Stats(profiler, stream=stream)
+        stats.sort_stats("cumulative").print_stats(top)
+        stats.sort_stats("tottime").print_stats(top)
+        print(stream.getvalue())
+    return result, step
+
+
+# --- the analysis steps --------------------------------------------------------------------------
+
+def banner_table(dataset, preset, weight=None, items=False):
+    """The full banner report: every variable × the 8 banner variables with letters."""
+    from analysis.tables import BannerTable
+    options = {"rows": row_names(items), "banner": list(BANNER), "preset": preset,
+               "alphas": (0.05, 0.10)}
+    if weight is not None:
+        options["weight"] = weight
+    return BannerTable(**options).fit(dataset)
+
+
+def describe_table(result):
+    """Tables, cells and cells with letters of a fitted banner report."""
+    cells = sum(table.counts.size for table in result.tables)
+    letters = sum(int((table.letters != "").to_numpy().sum()) for table in result.tables)
+    return f"{len(result.tables)} tables, {cells:,} cells, {letters:,} with letters"
+
+
+def rake(dataset):
+    from analysis.weighting import RimWeighting
+    return RimWeighting(targets=RAKING_TARGETS).fit(dataset)
+
+
+def run_steps(app, survey_id, args):
+    from research.extensions import db
+    from research.reports.datasets import build_dataset
+    from surveys.models import Survey
+
+    steps = []
+    with app.app_context():
+        survey = db.session.get(Survey, survey_id)
+        cache = app.config["ANALYSIS_CACHE_DIR"]
+        shutil.rmtree(cache, ignore_errors=True)  # cold: no cache file
+        dataset, step = measure("build_cold", "build_dataset(use_cache=False), cold",
+                                lambda: build_dataset(survey, use_cache=False),
+                                args.profile, args.top)
+        steps.append(step)
+        step.note = f"{len(dataset):,} respondents × {len(dataset.data.columns)} columns"
+        del dataset
+        dataset, step = measure("build_write", "build_dataset(), reads the database, "
+                                "writes the cache", lambda: build_dataset(survey),
+                                args.profile, args.top)
+        steps.append(step)
+        del dataset
+        dataset, step = measure("build_cache", "build_dataset(), from the cache",
+                                lambda: build_dataset(survey), args.profile, args.top)
+        steps.append(step)
+        size = sum(os.path.getsize(os.path.join(cache, name)) for name in os.listdir(cache)
+                   if name.endswith(".parquet"))
+        step.note = f"Parquet {size / 2**20:.1f} MiB"
+
+        rows = row_names()
+        table, step = measure("banner_spss", f"BannerTable {len(rows)} rows × {len(BANNER)} "
+                              "banner, preset spss", lambda: banner_table(dataset, "spss"),
+                              args.profile, args.top)
+        step.note = describe_table(table)
+        steps.append(step)
+        del table
+        table, step = measure("banner_items", f"BannerTable {len(row_names(True))} rows (MR "
+                              "items as rows) × 8 banner, spss",
+                              lambda: banner_table(dataset, "spss", items=True),
+                              args.profile, args.top)
+        step.note = describe_table(table)
+        steps.append(step)
+        del table
+
+        result, step = measure("raking", f"RimWeighting on {len(RAKING_TARGETS)} variables",
+                               lambda: rake(dataset), args.profile, args.top)
+        step.note = (f"{result.iterations} iterations, converged {result.converged}, "
+                     f"efficiency {result.efficiency:.1f} %")
+        steps.append(step)
+        weighted = result.apply(dataset, "rimweight", "Rim weight")
+        del result
+
+        table, step = measure("banner_dimensions", f"BannerTable {len(rows)} rows × "
+                              f"{len(BANNER)} banner, preset dimensions, weighted",
+                              lambda: banner_table(weighted, "dimensions", "rimweight"),
+                              args.profile, args.top)
+        step.note = describe_table(table)
+        steps.append(step)
+        db.session.remove()
+        db.engine.dispose()
+    return steps
+
+
+def report(steps, args, load):
+    print()
+    print(f"responses={args.responses:,} seed={args.seed}")
+    if load:
+        generated, copied, vacuumed, size = load
+        print(f"load: generate {generated:.1f} s, COPY {copied:.1f} s, VACUUM (FREEZE, ANALYZE) "
+              f"{vacuumed:.1f} s; table response {size}")
+    print(f"{'step':60s} {'seconds':>8s} {'target':>7s} {'peak MiB':>9s} {'RSS after':>9s}  ")
+    for step in steps:
+        target = f"{step.target:.0f}" if step.target else "-"
+        print(f"{step.label:60s} {step.seconds:8.2f} {target:>7s} {step.peak_mb:9.0f} "
+              f"{step.rss_after_mb:9.0f}  {'ok' if step.met else 'MISSED'}  {step.note}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak RSS (ru_maxrss, whole run incl. loading): {peak:.0f} MiB")
+    met = all(step.met for step in steps)
+    print(f"targets (build <= 20 s, cache <= 3 s, banner <= 10 s, raking <= 5 s, "
+          f"peak <= {PEAK_TARGET_MB} MiB): {'met' if met else 'NOT met'}")
+    return met
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=DATABASE_URL,
+                        help="a PostgreSQL database to (re)create, on 127.0.0.1")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database; reuse it if it holds the same responses")
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--profile", metavar="STEP", choices=[
+        "build_cold", "build_write", "build_cache", "banner_spss", "banner_items", "raking",
+        "banner_dimensions"], help="run STEP under cProfile")
+    parser.add_argument("--top", type=int, default=30, help="functions shown by --profile")
+    args = parser.parse_args(argv)
+    if not 1 <= args.responses <= 5_000_000:
+        parser.error("--responses must be between 1 and 5,000,000")
+    if sa.engine.make_url(args.database_url).host not in ("127.0.0.1", "localhost"):
+        parser.error("only a database on 127.0.0.1 is used")
+
+    from research import create_app
+
+    cache_dir = tempfile.mkdtemp(prefix="anketa-bench-analysis-")
+    app = create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": args.database_url,
+                      "SECRET_KEY": secrets.token_urlsafe(36), "MAIL_SERVER": None,
+                      "ANALYSIS_CACHE_DIR": cache_dir})
+    load = None
+    try:
+        survey_id = find_loaded_survey(args.database_url, args.responses, args.seed) \
+            if args.keep else None
+        if survey_id is None:
+            recreate_database(args.database_url)
+            with app.app_context():
+                from research.extensions import db
+                survey_id, version_id = publish_survey(survey_title(args.responses, args.seed))
+                db.engine.dispose()
+            print(f"loading {args.responses:,} responses ...", flush=True)
+            load = load_responses(args.database_url, survey_id, version_id, args.responses,
+                                  args.seed) + (table_size(args.database_url),)
+            print(f"  generated {load[0]:.1f} s, COPY {load[1]:.1f} s, VACUUM {load[2]:.1f} s, "
+                  f"table {load[3]}", flush=True)
+        else:
+            print(f"reusing survey {survey_id} with {args.responses:,} responses "
+                  f"({table_size(args.database_url)})")
+        steps = run_steps(app, survey_id, args)
+        met = report(steps, args, load)
+    finally:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        if not args.keep:
+            drop_database(args.database_url)
+    sys.exit(0 if met else 1)
+
+
+if __name__ == "__main__":
+    main()

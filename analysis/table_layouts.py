@@ -112,6 +112,8 @@ def _categorical(dataset, variable, keep, nets) -> RowVariable:
     unlabelled = values[(positions == len(codes)) & ~np.isnan(values)]
     if unlabelled.size:
         codes += [_plain(code) for code in np.unique(unlabelled)]
+        if variable.measure == 'ordinal':  # a scale labelled at its ends: 0, 1, ..., 10
+            codes.sort(key=float)
         positions = code_positions(values, codes)
     size = len(codes)
     positions[~keep] = size

@@ -44,7 +44,8 @@ def frequencies(dataset, name: str, weight: str | None = None) -> pd.DataFrame:
     """Frequency table of ``name``: one row per code, then one ``missing`` row.
 
     Rows are the value labels in display order (codes nobody chose included, user-missing
-    codes excluded), then codes present in the data without a label (sorted), then a row with
+    codes excluded), then codes present in the data without a label (sorted; for an ordinal
+    variable labelled only in places, all codes in numeric order), then a row with
     ``code`` NaN for missing answers (NaN and user-missing codes). Columns:
 
     ``code``, ``label``; ``count`` (sum of weights) and ``unweighted_count`` (respondents);
@@ -68,6 +69,9 @@ def frequencies(dataset, name: str, weight: str | None = None) -> pd.DataFrame:
     labelled = [code for code in variable.value_labels if code not in variable.missing_values]
     labelled_set = set(labelled)
     codes = labelled + [code for code in grouped.index if code not in labelled_set]
+    if variable.measure == 'ordinal' and len(codes) > len(labelled):
+        # A scale labelled only at its ends (NPS 0 … 10) lists its points in order.
+        codes.sort(key=float)
     counts = grouped['sum'].reindex(codes, fill_value=0.0).to_numpy(dtype=float)
     unweighted = grouped['size'].reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
     base, valid_base = float(weights.sum()), float(weights[~missing].sum())

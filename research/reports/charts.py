@@ -85,5 +85,25 @@ def line_chart(points, series, title: str, *, axis_label: str = "") -> str:
     axes.set_xticks(positions, [str(point) for point in points])
     axes.set_ylabel(axis_label)
     if len(series) > 1:
-        axes.legend(frameon=False, fontsize=8)
+        axes.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False, fontsize=8)
+    return _svg(figure, title)
+
+
+def grouped_bar_chart(categories, series, title: str, *, axis_label: str = "%") -> str:
+    """Horizontal bars per category, one bar per series (banner column) side by side."""
+    count = max(1, len(series))
+    figure = Figure(figsize=(7.2, 0.8 + 0.22 * count * max(1, len(categories))))
+    axes = figure.add_subplot()
+    height = 0.8 / count
+    for index, (label, values) in enumerate(series.items()):
+        positions = [row + index * height for row in range(len(categories))]
+        values = [0 if value != value else value for value in values]
+        axes.barh(positions, values, height=height, label=_wrap(label),
+                  color=PALETTE[index % len(PALETTE)])
+    axes.set_yticks([row + 0.4 - height / 2 for row in range(len(categories))],
+                    [_wrap(category) for category in categories])
+    axes.invert_yaxis()
+    axes.set_xlabel(axis_label)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(4, count),
+                frameon=False, fontsize=8)
     return _svg(figure, title)

@@ -60,8 +60,9 @@ class ToplineSection:
     answered: int = 0
 
 
-def topline_sections(data: AnalysisData, dataset: Dataset, weight: str | None) -> list:
-    """The topline report of every question, in questionnaire order."""
+def topline_sections(data: AnalysisData, dataset: Dataset, weight: str | None,
+                     only: str | None = None) -> list:
+    """The topline report of every question (or just the question ``only``), in order."""
     groups: dict[str, list] = {}
     for variable in dataset.analysable():
         if variable.role == "key":
@@ -69,6 +70,8 @@ def topline_sections(data: AnalysisData, dataset: Dataset, weight: str | None) -
         groups.setdefault(variable.question or variable.name, []).append(variable)
     sections = []
     for name, variables in groups.items():
+        if only is not None and name != only:
+            continue
         spec = data.specs.get(name) or {}
         label = _question_label(variables)
         section = _section(dataset, weight, name, label, variables, spec.get("type"))
@@ -150,13 +153,20 @@ def banner_choices(dataset: Dataset) -> list:
             if name in dataset.mr_sets or dataset.variable(name).is_categorical]
 
 
-def run_table(data: AnalysisData, spec: dict):
-    """The banner tables of ``spec`` on the current data (FilterError / AnalysisError)."""
+def run_table(data: AnalysisData, spec: dict, rows=None):
+    """The banner tables of ``spec`` (or of its ``rows`` only) on the current data.
+
+    Raises FilterError / AnalysisError with the researcher-facing message.
+    """
     from analysis.tables import BannerTable
+    from research.reports.table_forms import parse_nets
     dataset = data.filtered(spec.get("filter"))
+    rows = list(rows or spec["rows"])
+    nets = {name: nets for name, nets in parse_nets(spec.get("nets") or "").items()
+            if name in rows}
     alphas = (float(spec["alpha"]),) + ((float(spec["alpha_low"]),)
                                         if spec.get("alpha_low") else ())
-    table = BannerTable(spec["rows"], spec["banner"], weight=spec.get("weight") or None,
+    table = BannerTable(rows, spec["banner"], weight=spec.get("weight") or None, nets=nets,
                         preset=spec.get("preset") or "spss", alphas=alphas,
                         min_base=int(spec.get("min_base") or 30),
                         statistics=tuple(spec.get("statistics") or ("column_percent",)))

@@ -1,7 +1,10 @@
 """The banner-table builder's form: what to cross with what, weighted, filtered and tested how."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+import re
+
+from wtforms import (IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, ValidationError)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from research.forms import no_control_characters, strip
@@ -16,8 +19,33 @@ PRESET_CHOICES = [
 ALPHA_CHOICES = [("0.01", "0.01 (99 %)"), ("0.05", "0.05 (95 %)"), ("0.1", "0.10 (90 %)")]
 STATISTIC_CHOICES = [("column_percent", _l("Column %")), ("count", _l("Counts")),
                      ("row_percent", _l("Row %"))]
-MAX_ROWS, MAX_BANNER = 200, 12
+CHART_CHOICES = [("", _l("No charts")), ("bars", _l("Bars: column % side by side")),
+                 ("stacked", _l("Stacked bars: one 100 % bar per column")),
+                 ("line", _l("Lines across the first banner variable (waves, versions)"))]
+MAX_ROWS, MAX_BANNER, MAX_NETS = 200, 12, 100
+NET_LINE = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*:\s*(.+?)\s*=\s*(.+?)\s*$")
 
+
+def parse_nets(text: str) -> dict:
+    """``{row variable: [{"label", "codes"}]}`` from lines ``FREQ: Weekly+ = 1, 2, 3``.
+
+    Codes are numbers for coded variables, item names for multiple-response sets.
+    Raises ValueError with the line at fault.
+    """
+    nets: dict = {}
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > MAX_NETS:
+        raise ValueError(_l("At most %(n)d nets.", n=MAX_NETS))
+    for number, line in enumerate(lines, start=1):
+        match = NET_LINE.fullmatch(line)
+        codes = [code.strip() for code in match.group(3).split(",")] if match else []
+        if not match or not all(codes):
+            raise ValueError(_l("Line %(number)d of the nets is not “VARIABLE: label = code, "
+                                "code, …”.", number=number))
+        nets.setdefault(match.group(1), []).append({
+            "label": match.group(2),
+            "codes": [int(code) if code.lstrip("-").isdigit() else code for code in codes]})
+    return nets
 
 class TableForm(FlaskForm):
     """Rows, banner, weight, filter and test settings of a banner table.
@@ -42,6 +70,17 @@ class TableForm(FlaskForm):
                             validators=[Optional(), NumberRange(min=2, max=100000)])
     statistics = MultiCheckboxField(_l("Show"), choices=STATISTIC_CHOICES,
                                      default=["column_percent", "count"])
+    nets = TextAreaField(_l("Nets"), filters=[strip], validators=[
+        Optional(), Length(max=5000), no_control_characters], description=_l(
+        "One per line: VARIABLE: label = codes, e.g. FREQ: Weekly or more = 1, 2, 3 or "
+        "AWARE: Chains = AWARE_1, AWARE_2."))
+    chart = SelectField(_l("Charts"), choices=CHART_CHOICES, default="")
+
+    def validate_nets(self, field):
+        try:
+            parse_nets(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
     def __init__(self, *args, row_choices=(), banner_choices=(), weights=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +110,8 @@ class TableForm(FlaskForm):
                 "weight": self.weight.data or None, "filter": self.filter.data or "",
                 "preset": self.preset.data, "alpha": self.alpha.data,
                 "alpha_low": self.alpha_low.data or "", "min_base": self.min_base.data,
-                "statistics": list(self.statistics.data or ["column_percent"])}
+                "statistics": list(self.statistics.data or ["column_percent"]),
+                "nets": self.nets.data or "", "chart": self.chart.data or ""}
 
     @staticmethod
     def query(spec: dict) -> dict:

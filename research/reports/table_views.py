@@ -1,5 +1,5 @@
 """The banner-table builder, and tables saved under a name and re-run on current data."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -10,6 +10,8 @@ from research.extensions import db
 from research.models import SavedTable
 from research.reports import bp
 from research.reports.services import banner_choices, row_choices, run_table
+from research.reports.filters import FilterError
+from research.reports.table_charts import CHART_KINDS, table_chart
 from research.reports.table_forms import SaveTableForm, TableForm
 from research.reports.views_support import survey_data
 from research.studies.forms import ConfirmForm
@@ -37,8 +39,10 @@ def _render(study, survey, role, data, form, saved_table=None, status=200):
     elif ran:
         status = 422
     save_form = _form(SaveTableForm, data, None, data=form.spec() if ran else None)
+    chart_args = TableForm.query(form.spec()) if result is not None else {}
     return render_template(
         "reports/tables.html", study=study, survey=survey, form=form, result=result,
+        chart_args=chart_args,
         error=error, saved=_saved(survey), saved_table=saved_table, save_form=save_form,
         can_edit=role in ("editor", "owner"), data=data,
         confirm=ConfirmForm()), status
@@ -101,3 +105,23 @@ def delete_table(study_id, survey_id, table_id):
     db.session.commit()
     flash(_("Table “%(name)s” deleted.", name=saved.name), "success")
     return redirect(url_for("reports.tables", study_id=study.id, survey_id=survey.id))
+
+
+@bp.route("/tables/charts/<name>.svg", endpoint="table_chart")
+@login_required
+def table_chart_svg(study_id, survey_id, name):
+    """The chart of one row variable of a banner table defined by the query."""
+    _study, _survey, _role, data = survey_data(study_id, survey_id)
+    form = _form(TableForm, data, request.args, meta={"csrf": False})
+    if not form.validate() or name not in form.rows.data:
+        abort(404)
+    kind = form.chart.data if form.chart.data in CHART_KINDS else "bars"
+    try:
+        result = run_table(data, form.spec(), rows=[name])
+    except (AnalysisError, FilterError):
+        abort(404)
+    svg = table_chart(result.tables[0], kind)
+    if svg is None:
+        abort(404)
+    return Response(svg, mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=60"})

@@ -43,7 +43,7 @@ def chart(study_id, survey_id, name):
         dataset = data.filtered(source)
     except FilterError:
         abort(404)
-    section = next((s for s in topline_sections(data, dataset, weight) if s.name == name), None)
+    section = next(iter(topline_sections(data, dataset, weight, only=name)), None)
     if section is None:
         abort(404)
     svg = _draw(section)

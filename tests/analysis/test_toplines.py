@@ -262,3 +262,14 @@ def test_nps_bad_input(dataset):
         nps([np.nan, np.nan])
     with pytest.raises(AnalysisError, match='not 0–10 ratings'):
         nps_of(dataset, 'comment')
+
+
+def test_a_scale_labelled_only_at_its_ends_lists_its_points_in_order():
+    """NPS-style variables carry labels for 0 and 10 only; the table still runs 0, 1, ..., 10."""
+    values = [0, 10, 3, 7, 9, 10, 5]
+    dataset = Dataset(pd.DataFrame({'NPS': values}, dtype=float), [Variable(
+        'NPS', 'Recommend?', measure='ordinal', value_labels={0: 'Not at all', 10: 'Very'})])
+    table = frequencies(dataset, 'NPS')
+    valid = table[table['code'].notna()]
+    assert list(valid['code']) == [0, 3, 5, 7, 9, 10]
+    assert list(valid['count']) == [1, 1, 1, 1, 1, 2]

@@ -663,3 +663,32 @@ def test_open_answers_are_listed_searched_filtered_and_escaped(web, survey):
     assert verbatims(page) == {planted.id: evil}
     assert "<script>alert" not in page and "<b>bold" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_banner_nets_and_charts(survey, logged_in):
+    """Nets add rows that sum their codes; each chart kind draws its table as SVG."""
+    web, _user = logged_in
+    base = base_url(survey)
+    query = {"rows": ["FREQ", "AWARE", "AGE_EXACT"], "banner": ["CITY", "GENDER"],
+             "preset": "spss", "alpha": "0.05", "alpha_low": "0.1", "min_base": "30",
+             "statistics": ["column_percent", "count"], "chart": "stacked",
+             "nets": "FREQ: Weekly or more = 1, 2, 3\nAWARE: Chains = AWARE_1, AWARE_2"}
+    page = web.get(base + "/tables", query_string=query)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Weekly or more" in html and "Chains" in html
+    weekly = answers_frame(survey)["FREQ"].isin([1, 2, 3]).sum()
+    assert re.search(rf'data-row="net:Weekly or more".*?<span class="count">{weekly}</span>',
+                     html, re.S)
+    for kind in ("stacked", "bars", "line"):
+        for name in ("FREQ", "AWARE", "AGE_EXACT"):
+            chart = web.get(f"{base}/tables/charts/{name}.svg",
+                            query_string=dict(query, chart=kind))
+            assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+            assert b"<svg" in chart.data[:400]
+    bad = web.get(base + "/tables", query_string=dict(query, nets="FREQ Weekly 1 2"))
+    assert bad.status_code == 422
+    assert "Line 1 of the nets" in bad.get_data(as_text=True)
+    unknown_code = web.get(base + "/tables", query_string=dict(query, nets="FREQ: X = 42"))
+    assert unknown_code.status_code == 422
+    assert web.get(f"{base}/tables/charts/NOPE.svg", query_string=query).status_code == 404

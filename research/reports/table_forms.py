@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 import re
 
-from wtforms import (IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, ValidationError)
+from wtforms import (BooleanField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField, ValidationError)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from research.forms import no_control_characters, strip
@@ -75,6 +75,7 @@ class TableForm(FlaskForm):
         "One per line: VARIABLE: label = codes, e.g. FREQ: Weekly or more = 1, 2, 3 or "
         "AWARE: Chains = AWARE_1, AWARE_2."))
     chart = SelectField(_l("Charts"), choices=CHART_CHOICES, default="")
+    p_values = BooleanField(_l("List the p-values of every test under each table"))
 
     def validate_nets(self, field):
         try:
@@ -111,13 +112,14 @@ class TableForm(FlaskForm):
                 "preset": self.preset.data, "alpha": self.alpha.data,
                 "alpha_low": self.alpha_low.data or "", "min_base": self.min_base.data,
                 "statistics": list(self.statistics.data or ["column_percent"]),
-                "nets": self.nets.data or "", "chart": self.chart.data or ""}
+                "nets": self.nets.data or "", "chart": self.chart.data or "",
+                "p_values": bool(self.p_values.data)}
 
     @staticmethod
     def query(spec: dict) -> dict:
         """A stored spec as the builder's query arguments (what re-runs it)."""
         args = {key: value for key, value in spec.items()
-                if key not in ("rows", "banner", "statistics") and value is not None}
+                if key not in ("rows", "banner", "statistics") and value not in (None, False)}
         args.update(rows=spec.get("rows", []), banner=spec.get("banner", []),
                     statistics=spec.get("statistics", []))
         return args

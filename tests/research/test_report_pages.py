@@ -672,11 +672,13 @@ def test_banner_nets_and_charts(survey, logged_in):
     query = {"rows": ["FREQ", "AWARE", "AGE_EXACT"], "banner": ["CITY", "GENDER"],
              "preset": "spss", "alpha": "0.05", "alpha_low": "0.1", "min_base": "30",
              "statistics": ["column_percent", "count"], "chart": "stacked",
-             "nets": "FREQ: Weekly or more = 1, 2, 3\nAWARE: Chains = AWARE_1, AWARE_2"}
+             "nets": "FREQ: Weekly or more = 1, 2, 3\nAWARE: Chains = AWARE_1, AWARE_2",
+             "p_values": "y"}
     page = web.get(base + "/tables", query_string=query)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Weekly or more" in html and "Chains" in html
+    assert html.count('<details class="p-values">') == 3  # one list of tests per table
     weekly = answers_frame(survey)["FREQ"].isin([1, 2, 3]).sum()
     assert re.search(rf'data-row="net:Weekly or more".*?<span class="count">{weekly}</span>',
                      html, re.S)

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from research.extensions import db
-from research.models import Study, User
+from research.models import SavedTable, Study, User
 from research.demo_questionnaire import demo_definition
 from research.demo_responses import FIELDWORK_START, add_demo_responses
 from research.studies.services import create_study
@@ -50,6 +50,15 @@ DEMO_STUDY = {
 }
 
 
+#: A saved banner table on the closed wave, to show what the table builder makes.
+DEMO_TABLE = {"rows": ["FREQ", "AWARE", "USED", "NPS", "INTENT"],
+              "banner": ["CITY", "GENDER", "PRICE_TEST"], "weight": None, "filter": "",
+              "preset": "spss", "alpha": "0.05", "alpha_low": "0.1", "min_base": 30,
+              "statistics": ["column_percent", "count"],
+              "nets": "FREQ: Weekly or more = 1, 2, 3\nINTENT: Would buy (top 2) = 4, 5",
+              "chart": "", "p_values": False}
+
+
 def _demo_user():
     config = current_app.config
     user = db.session.scalar(select(User).filter_by(email=config["DEMO_EMAIL"]))
@@ -80,6 +89,8 @@ def load_demo():
         replace_draft(closed, demo_definition())
         publish(closed, user)
         add_demo_responses(closed)
+        db.session.add(SavedTable(survey_id=closed.id, name="Key measures by city and gender",
+                                  created_by_id=user.id, spec=DEMO_TABLE))
         closed.status = "closed"
         closed.opened_at, closed.closed_at = FIELDWORK_START, FIELDWORK_START + timedelta(days=21)
     elif study.role_of(user) is None:

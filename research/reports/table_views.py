@@ -67,6 +67,10 @@ def saved_table(study_id, survey_id, table_id):
     if saved is None or saved.survey_id != survey.id:
         abort(404)
     form = _form(TableForm, data, MultiDict(TableForm.query(saved.spec)), meta={"csrf": False})
+    weight = saved.spec.get("weight")
+    if weight and weight not in data.weights:
+        flash(_("This table is weighted by %(name)s, which no longer exists; choose another "
+                "weight and save the table again.", name=weight), "error")
     return _render(study, survey, role, data, form, saved_table=saved)
 
 

@@ -38,6 +38,8 @@ def test_demo_command_is_idempotent(runner, app):
     assert closed.published_version is not None and closed.status == "closed"
     statuses = Counter(r.status for r in closed.responses)
     assert statuses["complete"] == 640 and statuses["screened_out"] > 0
+    from research.models import SavedTable
+    assert db.session.scalar(select(SavedTable).filter_by(survey_id=closed.id)).spec["rows"]
 
 
 def test_demo_responses_follow_the_questionnaire_logic():

@@ -171,3 +171,20 @@ def run_table(data: AnalysisData, spec: dict, rows=None):
                         min_base=int(spec.get("min_base") or 30),
                         statistics=tuple(spec.get("statistics") or ("column_percent",)))
     return table.fit(dataset)
+
+
+def nps_rows(data: AnalysisData, result, spec: dict) -> dict:
+    """``{table name: NPS per column}`` for the tables of NPS questions in ``result``."""
+    from analysis.nps_columns import nps_by_column
+    alphas = (float(spec["alpha"]),) + ((float(spec["alpha_low"]),)
+                                        if spec.get("alpha_low") else ())
+    found = {}
+    for table in result.tables:
+        if (data.specs.get(table.name) or {}).get("type") != "nps":
+            continue
+        try:
+            found[table.name] = nps_by_column(table, alphas,
+                                              min_base=int(spec.get("min_base") or 30))
+        except AnalysisError:
+            continue
+    return found

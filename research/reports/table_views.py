@@ -9,7 +9,7 @@ from analysis.errors import AnalysisError
 from research.extensions import db
 from research.models import SavedTable
 from research.reports import bp
-from research.reports.services import banner_choices, row_choices, run_table
+from research.reports.services import banner_choices, nps_rows, row_choices, run_table
 from research.reports.filters import FilterError
 from research.reports.table_charts import CHART_KINDS, table_chart
 from research.reports.table_forms import SaveTableForm, TableForm
@@ -29,11 +29,12 @@ def _form(cls, analysis, formdata, **kwargs):
 
 
 def _render(study, survey, role, data, form, saved_table=None, status=200):
-    result, error = None, None
+    result, error, nps = None, None, {}
     ran = bool(request.args.getlist("rows")) or saved_table is not None
     if ran and form.validate():
         try:
             result = run_table(data, form.spec())
+            nps = nps_rows(data, result, form.spec())
         except AnalysisError as problem:
             error, status = str(problem), 422
     elif ran:
@@ -42,7 +43,7 @@ def _render(study, survey, role, data, form, saved_table=None, status=200):
     chart_args = TableForm.query(form.spec()) if result is not None else {}
     return render_template(
         "reports/tables.html", study=study, survey=survey, form=form, result=result,
-        chart_args=chart_args,
+        chart_args=chart_args, nps=nps,
         error=error, saved=_saved(survey), saved_table=saved_table, save_form=save_form,
         can_edit=role in ("editor", "owner"), data=data,
         confirm=ConfirmForm()), status

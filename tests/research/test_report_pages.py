@@ -669,7 +669,7 @@ def test_banner_nets_and_charts(survey, logged_in):
     """Nets add rows that sum their codes; each chart kind draws its table as SVG."""
     web, _user = logged_in
     base = base_url(survey)
-    query = {"rows": ["FREQ", "AWARE", "AGE_EXACT"], "banner": ["CITY", "GENDER"],
+    query = {"rows": ["FREQ", "AWARE", "AGE_EXACT", "NPS"], "banner": ["CITY", "GENDER"],
              "preset": "spss", "alpha": "0.05", "alpha_low": "0.1", "min_base": "30",
              "statistics": ["column_percent", "count"], "chart": "stacked",
              "nets": "FREQ: Weekly or more = 1, 2, 3\nAWARE: Chains = AWARE_1, AWARE_2",
@@ -678,7 +678,10 @@ def test_banner_nets_and_charts(survey, logged_in):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Weekly or more" in html and "Chains" in html
-    assert html.count('<details class="p-values">') == 3  # one list of tests per table
+    assert html.count('<details class="p-values">') == 4  # one list of tests per table
+    scores = answers_frame(survey)["NPS"].dropna()
+    total_nps = 100 * ((scores >= 9).mean() - (scores <= 6).mean())
+    assert re.search(rf'data-row="nps">.*?<td>{total_nps:.1f} ', html, re.S)
     weekly = answers_frame(survey)["FREQ"].isin([1, 2, 3]).sum()
     assert re.search(rf'data-row="net:Weekly or more".*?<span class="count">{weekly}</span>',
                      html, re.S)

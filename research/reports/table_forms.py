@@ -19,7 +19,8 @@ PRESET_CHOICES = [
 ALPHA_CHOICES = [("0.01", "0.01 (99 %)"), ("0.05", "0.05 (95 %)"), ("0.1", "0.10 (90 %)")]
 STATISTIC_CHOICES = [("column_percent", _l("Column %")), ("count", _l("Counts")),
                      ("row_percent", _l("Row %"))]
-CHART_CHOICES = [("", _l("No charts")), ("bars", _l("Bars: column % side by side")),
+CHART_CHOICES = [("", _l("No charts")),
+                 ("bars", _l("Bars: column percentages side by side")),
                  ("stacked", _l("Stacked bars: one 100 % bar per column")),
                  ("line", _l("Lines across the first banner variable (waves, versions)"))]
 MAX_ROWS, MAX_BANNER, MAX_NETS = 200, 12, 100

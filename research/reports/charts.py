@@ -20,6 +20,8 @@ matplotlib.rcParams.update({
 
 PALETTE = ["#1f4e79", "#2e75b6", "#9dc3e6", "#f4b183", "#c55a11", "#7f7f7f", "#548235",
            "#a9d18e", "#ffd966", "#bf9000"]
+#: Colours dark enough to need white text on them.
+DARK = {"#1f4e79", "#2e75b6", "#c55a11", "#7f7f7f", "#548235", "#bf9000"}
 LABEL_WIDTH = 34
 
 
@@ -62,8 +64,10 @@ def stacked_bar_chart(rows, categories, shares, title: str) -> str:
                   for r in range(len(rows))]
         bars = axes.barh(positions, widths, left=left, label=_wrap(category),
                          color=PALETTE[index % len(PALETTE)])
+        colour = PALETTE[index % len(PALETTE)]
         axes.bar_label(bars, labels=[f"{w:.0f}" if w >= 6 else "" for w in widths],
-                       label_type="center", fontsize=8)
+                       label_type="center", fontsize=8,
+                       color="white" if colour in DARK else "black")
         left = [a + b for a, b in zip(left, widths)]
     axes.set_yticks(positions, [_wrap(row) for row in rows])
     axes.invert_yaxis()

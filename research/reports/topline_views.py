@@ -64,12 +64,22 @@ def _draw(section):
         return charts.bar_chart(valid["label"], valid["valid_percent"], section.label)
     if section.kind == "grid" and all(v.is_categorical for v, _t, _b in section.items):
         first = section.items[0][0]
-        categories = list(first.value_labels.values())
+        # Scales labelled only at their ends (semantic differentials) chart every point.
+        codes = sorted({_whole(code) for _v, table, _b in section.items
+                        for code in table["code"].dropna()} | set(first.value_labels))
+        categories = [first.value_labels[code] if first.role != "pair" and
+                      code in first.value_labels else str(code) for code in codes]
         shares = []
         for _variable, table, _boxes in section.items:
-            valid = table[table["code"].isin(list(first.value_labels))]
-            shares.append(list(valid["valid_percent"]))
+            by_code = {_whole(code): share for code, share
+                       in zip(table["code"], table["valid_percent"]) if code == code}
+            shares.append([by_code.get(code, 0.0) for code in codes])
         rows = [v.label.rsplit(": ", 1)[-1] for v, _t, _b in section.items]
         return charts.stacked_bar_chart(rows, categories, shares, section.label)
     return None
+
+
+def _whole(code):
+    """Codes come back from frames as floats; 3.0 is code 3."""
+    return int(code) if float(code).is_integer() else code
 

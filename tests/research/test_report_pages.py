@@ -351,6 +351,10 @@ def test_charts_are_svg(web, survey):
         assert response.mimetype == "image/svg+xml"
         body = text_of(response).lstrip()
         assert body.startswith(("<?xml", "<svg")) and body.rstrip().endswith("</svg>"), name
+    # A semantic differential is labelled only at its ends; its chart still has all 7 points.
+    image = text_of(web.get(f"{base}/charts/IMAGE.svg"))
+    legend = re.findall(r"<text[^>]*>([1-7])</text>", image)
+    assert set(legend) >= {str(point) for point in range(1, 8)}
     # Unknown names, open answers and numeric questions have no chart.
     for name in ("NOPE", "NPS_WHY", "AGE_EXACT"):
         assert web.get(f"{base}/charts/{name}.svg").status_code == 404, name

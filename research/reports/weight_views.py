@@ -115,7 +115,8 @@ def weight(study_id, survey_id, scheme_id):
     scheme = _scheme(survey, scheme_id)
     return render_template("reports/weight.html", study=study, survey=survey, scheme=scheme,
                            report=scheme.report or {}, problem=data.weight_problems.get(
-                               scheme.name), can_edit=role in ("editor", "owner"),
+                               scheme.name), respondents=len(data.dataset),
+                           can_edit=role in ("editor", "owner"),
                            confirm=ConfirmForm())
 
 

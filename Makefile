@@ -28,7 +28,7 @@ test-sqlite:
 
 # The PostgreSQL run skips what does not touch the database (pure libraries, browser).
 test-postgresql:
-	$(BIN)/python -m pytest --db postgresql -m "not browser" --ignore tests/analysis
+	ANKETA_FUZZ_SCALE=0.25 $(BIN)/python -m pytest --db postgresql -m "not browser" --ignore tests/analysis
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -22,6 +22,7 @@ from research.models.api import IdempotencyRecord
 from surveys.models import Response
 from tests.research.test_api import ADULT, ADULT_PAGES, Api, new_secret  # noqa: F401
 from tests.research.test_api import owner, survey  # noqa: F401  (fixtures)
+from tests.fuzz_support import fuzz_examples
 
 FUZZ = dict(deadline=None, database=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -81,26 +82,26 @@ def refused_whole(api, survey, answers, **extra):  # noqa: F811
 
 # --- whole responses ----------------------------------------------------------------------------
 
-@settings(max_examples=350, **FUZZ)
+@settings(max_examples=fuzz_examples(350), **FUZZ)
 @given(body=json_values)
 def test_random_json_bodies(api, survey, body):  # noqa: F811
     whole(api, survey, body)
 
 
-@settings(max_examples=150, **FUZZ)
+@settings(max_examples=fuzz_examples(150), **FUZZ)
 @given(raw=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
 def test_random_bytes(api, survey, raw):  # noqa: F811
     whole(api, survey, None, raw=raw)
 
 
-@settings(max_examples=300, **FUZZ)
+@settings(max_examples=fuzz_examples(300), **FUZZ)
 @given(name=variable_names, value=json_values)
 def test_answers_of_the_wrong_type(api, survey, name, value):  # noqa: F811
     answers = {**ADULT, name: value}
     whole(api, survey, {"answers": answers, "version": 1})
 
 
-@settings(max_examples=250, **FUZZ)
+@settings(max_examples=fuzz_examples(250), **FUZZ)
 @given(extra=st.dictionaries(st.text(min_size=1, max_size=100), json_values, min_size=1,
                              max_size=5))
 def test_unknown_variables(api, survey, extra):  # noqa: F811
@@ -111,7 +112,7 @@ def test_unknown_variables(api, survey, extra):  # noqa: F811
     assert {detail["variable"] for detail in body["details"]} == set(unknown)
 
 
-@settings(max_examples=300, **FUZZ)
+@settings(max_examples=fuzz_examples(300), **FUZZ)
 @given(name=st.sampled_from(sorted(CODED)), code=st.integers(-10**6, 10**6)
        | st.floats(allow_nan=False, allow_infinity=False))
 def test_codes_outside_the_options(api, survey, name, code):  # noqa: F811
@@ -121,14 +122,14 @@ def test_codes_outside_the_options(api, survey, name, code):  # noqa: F811
     assert name in {detail["variable"] for detail in body["details"]}
 
 
-@settings(max_examples=120, **FUZZ)
+@settings(max_examples=fuzz_examples(120), **FUZZ)
 @given(name=variable_names, text=huge_text)
 def test_huge_strings(api, survey, name, text):  # noqa: F811
     body = refused_whole(api, survey, {**ADULT, name: text})
     assert all(len(detail["message"]) < 400 for detail in body["details"])
 
 
-@settings(max_examples=250, **FUZZ)
+@settings(max_examples=fuzz_examples(250), **FUZZ)
 @given(key=st.text(st.characters(max_codepoint=255, blacklist_characters="\r\n"),
                    max_size=260))
 def test_bad_idempotency_keys(api, survey, key):  # noqa: F811
@@ -170,14 +171,14 @@ def interview(api, survey):  # noqa: F811
     return Interview(api, survey)
 
 
-@settings(max_examples=250, **FUZZ)
+@settings(max_examples=fuzz_examples(250), **FUZZ)
 @given(answers=st.dictionaries(st.sampled_from(sorted(ADULT_PAGES[0]) + ["OFFER", "AB", "x"]),
                                json_values, max_size=6))
 def test_random_page_answers(interview, answers):
     interview.submit({"step": interview.step, "answers": answers})
 
 
-@settings(max_examples=250, **FUZZ)
+@settings(max_examples=fuzz_examples(250), **FUZZ)
 @given(body=json_values, step=st.none() | st.integers(-5, 2**40))
 def test_random_page_bodies_and_steps(interview, body, step):
     if step is not None and isinstance(body, dict):
@@ -185,7 +186,7 @@ def test_random_page_bodies_and_steps(interview, body, step):
     interview.submit(body)
 
 
-@settings(max_examples=100, **FUZZ)
+@settings(max_examples=fuzz_examples(100), **FUZZ)
 @given(name=st.sampled_from(sorted(ADULT_PAGES[0])), text=huge_text)
 def test_huge_strings_on_a_page(interview, name, text):
     response = interview.submit({"step": interview.step,
@@ -200,7 +201,7 @@ def _total_examples() -> int:
 
 
 def test_over_two_thousand_examples_in_all():
-    assert _total_examples() >= 2000
+    assert _total_examples() >= fuzz_examples(2000)
 
 
 def test_valid_interview_still_completes_after_the_noise(api, survey):  # noqa: F811

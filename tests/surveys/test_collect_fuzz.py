@@ -32,6 +32,7 @@ from research.models.types import utcnow
 from surveys.fieldwork.services import create_invitations
 from surveys.models import RespondentInvitation, Response, Survey
 from tests.collect_support import Respondent, hidden_fields, live_survey
+from tests.fuzz_support import fuzz_examples
 
 FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                   HealthCheck.too_slow])
@@ -452,13 +453,13 @@ def check_page_post(lab, drawn):
             db.session.commit()
 
 
-@settings(max_examples=800, **FUZZ)
+@settings(max_examples=fuzz_examples(800), **FUZZ)
 @given(drawn=page_post("open"))
 def test_open_link_page_submits(open_lab, drawn):
     check_page_post(open_lab, drawn)
 
 
-@settings(max_examples=500, **FUZZ)
+@settings(max_examples=fuzz_examples(500), **FUZZ)
 @given(drawn=page_post("personal"))
 def test_personal_link_page_submits(personal_lab, drawn):
     check_page_post(personal_lab, drawn)
@@ -499,7 +500,7 @@ def start_body(lab, nonce, language, csrf, extra, raw) -> bytes:
     return nonce_part + b"&" + body
 
 
-@settings(max_examples=450, **FUZZ)
+@settings(max_examples=fuzz_examples(450), **FUZZ)
 @given(drawn=start_post())
 def test_open_link_starts(open_lab, drawn):
     nonce, language, csrf, extra, raw = drawn
@@ -544,7 +545,7 @@ def link_lab(app, client, owner):
     return survey, hidden_fields(page.get_data(as_text=True))["csrf_token"]
 
 
-@settings(max_examples=300, **FUZZ)
+@settings(max_examples=fuzz_examples(300), **FUZZ)
 @given(drawn=start_post(), window=st.sampled_from(["valid", "valid", "expired", "not_yet",
                                                    "used_up", "closed"]))
 def test_personal_link_starts(link_lab, owner, client, drawn, window):

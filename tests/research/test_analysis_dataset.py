@@ -197,6 +197,8 @@ def test_open_text_keeps_commas_quotes_newlines_and_empty_apart_from_missing(sur
     rows["absent"] = add_response(survey, no_key).id
     rows["null"] = add_response(survey, answers_of(COMMENT=None)).id
     rows["number"] = add_response(survey, answers_of(COMMENT=None, AGE="34")).id
+    rows["not a number"] = add_response(survey, answers_of(COMMENT=None, AGE="n/a")).id
+    rows["boolean"] = add_response(survey, answers_of(COMMENT=None, AGE=True)).id
     db.session.commit()
 
     for use_cache in (False, True, True):  # built, written to the cache, read from it
@@ -206,8 +208,11 @@ def test_open_text_keeps_commas_quotes_newlines_and_empty_apart_from_missing(sur
             assert comments[rows[label]] == text, label
         for label in ("absent", "null", "number"):
             assert pd.isna(comments[rows[label]]), label
-        # A number stored as a string is no number.
-        assert np.isnan(data.loc[rows["number"], "AGE"])
+        # A number written as text reads as the number on both databases; other text and
+        # booleans in a numeric variable are missing.
+        assert data.loc[rows["number"], "AGE"] == 34
+        assert np.isnan(data.loc[rows["not a number"], "AGE"])
+        assert np.isnan(data.loc[rows["boolean"], "AGE"])
         assert data.loc[rows["comma"], "AGE"] == 40
 
 

@@ -19,6 +19,8 @@ from .errors import AnalysisError, SpecificationError
 from .i18n import _
 from .stats import _sample, _z, effective_n
 
+#: Ordinal scales with at most this many points list every point, chosen or not.
+MAX_SCALE_POINTS = 20
 FREQUENCY_COLUMNS = ['code', 'label', 'count', 'unweighted_count', 'percent', 'valid_percent']
 MR_COLUMNS = ['variable', 'label', 'count', 'unweighted_count', 'percent_of_respondents',
               'percent_of_mentions']
@@ -44,8 +46,9 @@ def frequencies(dataset, name: str, weight: str | None = None) -> pd.DataFrame:
     """Frequency table of ``name``: one row per code, then one ``missing`` row.
 
     Rows are the value labels in display order (codes nobody chose included, user-missing
-    codes excluded), then codes present in the data without a label (sorted; for an ordinal
-    variable labelled only in places, all codes in numeric order), then a row with
+    codes excluded), then codes present in the data without a label (sorted; an ordinal scale
+    of up to 20 points labelled only in places, like NPS, lists every point in order), then a
+    row with
     ``code`` NaN for missing answers (NaN and user-missing codes). Columns:
 
     ``code``, ``label``; ``count`` (sum of weights) and ``unweighted_count`` (respondents);
@@ -69,9 +72,7 @@ def frequencies(dataset, name: str, weight: str | None = None) -> pd.DataFrame:
     labelled = [code for code in variable.value_labels if code not in variable.missing_values]
     labelled_set = set(labelled)
     codes = labelled + [code for code in grouped.index if code not in labelled_set]
-    if variable.measure == 'ordinal' and len(codes) > len(labelled):
-        # A scale labelled only at its ends (NPS 0 … 10) lists its points in order.
-        codes.sort(key=float)
+    codes = _scale_points(variable, labelled, codes)
     counts = grouped['sum'].reindex(codes, fill_value=0.0).to_numpy(dtype=float)
     unweighted = grouped['size'].reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
     base, valid_base = float(weights.sum()), float(weights[~missing].sum())
@@ -87,6 +88,22 @@ def frequencies(dataset, name: str, weight: str | None = None) -> pd.DataFrame:
                        unweighted_valid_base=int((~missing).sum()),
                        effective_base=effective_n(weights[~missing]))
     return table
+
+
+def _scale_points(variable, labelled, codes) -> list:
+    """Every point of an ordinal scale labelled only in places (NPS: 0 and 10), in order.
+
+    Other variables keep ``codes`` as they are: labelled codes first, then unlabelled ones.
+    """
+    if variable.kind != 'numeric' or variable.measure != 'ordinal' or len(labelled) < 2:
+        return codes
+    if not all(float(code).is_integer() for code in codes):
+        return codes
+    low, high = int(min(map(float, codes))), int(max(map(float, codes)))
+    if high - low > MAX_SCALE_POINTS or len(labelled) == high - low + 1:
+        return sorted(codes, key=float) if len(codes) > len(labelled) else codes
+    missing = {float(code) for code in variable.missing_values}
+    return [point for point in range(low, high + 1) if float(point) not in missing]
 
 
 def _item_label(variable) -> str:

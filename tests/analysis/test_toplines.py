@@ -271,5 +271,5 @@ def test_a_scale_labelled_only_at_its_ends_lists_its_points_in_order():
         'NPS', 'Recommend?', measure='ordinal', value_labels={0: 'Not at all', 10: 'Very'})])
     table = frequencies(dataset, 'NPS')
     valid = table[table['code'].notna()]
-    assert list(valid['code']) == [0, 3, 5, 7, 9, 10]
-    assert list(valid['count']) == [1, 1, 1, 1, 1, 2]
+    assert list(valid['code']) == list(range(11))  # every point, chosen or not
+    assert list(valid['count']) == [1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 2]

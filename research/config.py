@@ -55,6 +55,18 @@ class BaseConfig:
     #: The demo researcher's credentials, printed by ``make run``.
     DEMO_EMAIL = "demo@anketa.local"
     DEMO_PASSWORD = "demo-research-2024"
+    #: Redis for RQ workers; unset: background jobs run in threads of the web process.
+    REDIS_URL = None
+    #: The RQ queue the app enqueues on and ``flask jobs worker`` listens to.
+    JOBS_QUEUE = "anketa"
+    #: Threads of the in-process backend.
+    JOB_THREADS = 2
+    #: Where finished job files go (default: ``instance/job-files``).
+    JOB_FILES_DIR = None
+    #: Finished files and jobs are deleted by ``flask jobs cleanup`` after this.
+    JOB_RETENTION_HOURS = 72
+    #: A running job silent for this long is taken for dead (its worker stopped).
+    JOB_STALE_MINUTES = 15
 
 
 class DevelopmentConfig(BaseConfig):
@@ -84,6 +96,8 @@ ENVIRONMENT_SETTINGS = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", normalise_database_url),
     "REDIS_URL": ("REDIS_URL", str),
+    "JOB_FILES_DIR": ("JOB_FILES_DIR", str),
+    "JOB_RETENTION_HOURS": ("JOB_RETENTION_HOURS", int),
     "ANKETA_REGISTRATION": ("REGISTRATION_MODE", str),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),

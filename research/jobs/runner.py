@@ -1,0 +1,142 @@
+"""Running one job: status transitions, progress, the file, failure and cancellation.
+
+Each step is its own short transaction: "running" is committed before the work starts,
+progress is written through a separate connection so the job page sees it while the
+handler's own session is still reading, and the end state is committed last. The file is
+written under a temporary name and renamed only on success, so a partial file is never offered.
+"""
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from research.extensions import db
+from research.jobs.registry import HANDLERS, JobCancelled, JobFailed
+from research.models import ExportRecord, Job
+from research.models.types import utcnow
+
+log = logging.getLogger(__name__)
+INTERNAL_ERROR = "The job failed because of an internal error; it has been logged."
+
+
+@dataclass
+class Outcome:
+    """What a handler returns: how to offer the file, and what to record."""
+
+    #: The name the browser saves the file under (already safe).
+    download_name: str
+    #: The extension of the stored file (``csv``, ``xlsx``, ...).
+    extension: str
+    #: ``ExportRecord`` fields (``format``, ``parameters``, ``row_count``) for exports.
+    export_record: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class JobContext:
+    """What a handler gets besides the job: where to write and how to report progress."""
+
+    job_id: int
+    path: str
+
+    def progress(self, percent, message=""):
+        """Record progress in a short transaction of its own; raise if cancel was asked."""
+        percent = max(0, min(100, int(percent)))
+        with db.engine.begin() as connection:
+            connection.execute(update(Job).where(Job.id == self.job_id).values(
+                progress=percent, message=str(message), heartbeat_at=utcnow()))
+            cancel = connection.scalar(select(Job.cancel_requested).where(Job.id == self.job_id))
+        if cancel:
+            raise JobCancelled()
+
+
+def files_directory(app=None):
+    """The folder of finished job files (created on first use)."""
+    app = app or current_app
+    path = app.config.get("JOB_FILES_DIR") or os.path.join(app.instance_path, "job-files")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def result_path(job):
+    """The stored file of ``job``, or None (names are ours: never a user-given path)."""
+    if not job.result_file or os.path.basename(job.result_file) != job.result_file:
+        return None
+    return os.path.join(files_directory(), job.result_file)
+
+
+def run_job(job_id):
+    """Run the queued job ``job_id`` to its end state; never raises for the job's own errors."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.status != "queued":
+        db.session.rollback()
+        return  # cancelled while queued, or already picked up by another worker
+    if job.cancel_requested:
+        _finish(job, "cancelled", "")
+        return
+    handler = HANDLERS.get(job.kind)
+    job.status, job.started_at, job.heartbeat_at = "running", utcnow(), utcnow()
+    job.progress, job.message = 0, ""
+    db.session.commit()
+    if handler is None:
+        _finish(db.session.get(Job, job_id), "failed", f"Unknown job kind {job.kind!r}.")
+        return
+
+    stem = f"job-{job_id}-{secrets.token_hex(8)}"
+    temporary = os.path.join(files_directory(), stem + ".part")
+    context = JobContext(job_id, temporary)
+    try:
+        outcome = handler(job, context)
+    except JobCancelled:
+        _discard(temporary)
+        _finish(_reloaded(job_id), "cancelled", "")
+        return
+    except JobFailed as error:
+        _discard(temporary)
+        _finish(_reloaded(job_id), "failed", str(error))
+        return
+    except Exception:
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        _discard(temporary)
+        _finish(_reloaded(job_id), "failed", INTERNAL_ERROR)
+        return
+
+    final_name = f"{stem}.{outcome.extension}"
+    job = _reloaded(job_id)
+    if job.cancel_requested:
+        _discard(temporary)
+        _finish(job, "cancelled", "")
+        return
+    os.replace(temporary, os.path.join(files_directory(), final_name))
+    job.result_file = final_name
+    job.download_name = outcome.download_name
+    job.result_size = os.path.getsize(os.path.join(files_directory(), final_name))
+    job.progress = 100
+    job.expires_at = utcnow() + timedelta(hours=current_app.config["JOB_RETENTION_HOURS"])
+    if outcome.export_record is not None:
+        db.session.add(ExportRecord(user_id=job.created_by_id, study_id=job.study_id,
+                                    survey_id=job.survey_id, job_id=job.id,
+                                    **outcome.export_record))
+    _finish(job, "succeeded", "")
+
+
+def _reloaded(job_id):
+    """The job in a fresh transaction (the handler's reads may be stale)."""
+    db.session.rollback()
+    return db.session.get(Job, job_id)
+
+
+def _finish(job, status, message):
+    job.status, job.message, job.finished_at = status, message, utcnow()
+    db.session.commit()
+
+
+def _discard(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass

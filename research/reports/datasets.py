@@ -111,9 +111,14 @@ def _analysed(survey_id):
                 Response.is_invalid.is_(False))
 
 
-def build_dataset(survey, *, use_cache: bool = True) -> Dataset:
-    """The survey's complete, valid responses as a :class:`analysis.Dataset`."""
-    source = dataset_source(survey)
+def build_dataset(survey, *, use_cache: bool = True,
+                  source: DatasetSource | None = None) -> Dataset:
+    """The survey's complete, valid responses as a :class:`analysis.Dataset`.
+
+    ``source`` is the survey's :func:`dataset_source` when the caller already has it (the
+    fingerprint query scans the survey's responses, so it should run once per request).
+    """
+    source = source or dataset_source(survey)
     variables = merged_variables(source.versions)
     keys = key_variables(source.versions)
     data = None

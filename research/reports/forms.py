@@ -1,9 +1,7 @@
 """Forms of the report pages: GET forms choose what to show; POST forms save definitions."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (DecimalField, Form, IntegerField, SelectField, SelectMultipleField,
-                     StringField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import Form, SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from research.forms import no_control_characters, strip
 

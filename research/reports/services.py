@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from analysis import toplines
 from analysis.dataset import Dataset
 from analysis.errors import AnalysisError
-from research.reports.datasets import build_dataset, dataset_source, published_versions
+from research.reports.datasets import build_dataset, dataset_source
 from research.reports.filters import filter_mask, question_specs
 from research.reports.weights import attach_weights
 
@@ -38,10 +38,9 @@ class AnalysisData:
 def load_analysis(survey) -> AnalysisData:
     """The survey's complete, valid responses with every weight scheme applied."""
     source = dataset_source(survey)
-    dataset = build_dataset(survey)
+    dataset = build_dataset(survey, source=source)
     dataset, problems = attach_weights(dataset, survey, source.fingerprint)
-    return AnalysisData(dataset, question_specs(published_versions(survey)),
-                        source.fingerprint, problems)
+    return AnalysisData(dataset, question_specs(source.versions), source.fingerprint, problems)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from research.reports.filters import FilterError
 from research.reports.table_charts import CHART_KINDS, table_chart
 from research.reports.table_forms import SaveTableForm, TableForm
 from research.reports.views_support import survey_data
+from surveys.manage.views import load_survey
 from research.studies.forms import ConfirmForm
 
 
@@ -99,7 +100,7 @@ def save_table(study_id, survey_id):
 @login_required
 def delete_table(study_id, survey_id, table_id):
     """Forget a saved table definition (the data are not touched)."""
-    study, survey, _role, _data = survey_data(study_id, survey_id, "editor")
+    study, survey, _role = load_survey(study_id, survey_id, "editor")  # no data needed
     saved = db.session.get(SavedTable, table_id)
     if saved is None or saved.survey_id != survey.id:
         abort(404)

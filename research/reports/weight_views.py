@@ -10,6 +10,7 @@ from research.models import WeightScheme
 from research.reports import bp
 from research.reports.services import banner_choices
 from research.reports.views_support import survey_data
+from surveys.manage.views import load_survey
 from research.reports.weight_forms import (WeightVariablesForm, settings_from_form,
                                            target_key, targets_form_class)
 from research.reports.weights import check_weight_name, run_scheme, schemes_of
@@ -156,7 +157,7 @@ def run_weight(study_id, survey_id, scheme_id):
 @login_required
 def delete_weight(study_id, survey_id, scheme_id):
     """Remove a weight variable; saved tables that use it then say it is missing."""
-    study, survey, _role, _data = survey_data(study_id, survey_id, "editor")
+    study, survey, _role = load_survey(study_id, survey_id, "editor")  # no data needed
     scheme = _scheme(survey, scheme_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

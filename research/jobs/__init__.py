@@ -10,9 +10,9 @@ bp = Blueprint("jobs", __name__)
 
 
 def init_app(app):
-    from research.jobs import cli, queue, raw_export  # noqa: F401  (registers the handler)
+    from research.jobs import cli, queue, raw_export, report_export  # noqa: F401  (handlers)
     queue.init_app(app)
     cli.init_app(app)
 
 
-from research.jobs import views  # noqa: E402,F401
+from research.jobs import report_views, views  # noqa: E402,F401

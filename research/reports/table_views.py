@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from analysis.errors import AnalysisError
 from research.extensions import db
+from research.jobs.report_forms import TableFileForm
 from research.models import SavedTable
 from research.reports import bp
 from research.reports.services import banner_choices, nps_rows, row_choices, run_table
@@ -47,7 +48,7 @@ def _render(study, survey, role, data, form, saved_table=None, status=200):
         chart_args=chart_args, nps=nps,
         error=error, saved=_saved(survey), saved_table=saved_table, save_form=save_form,
         can_edit=role in ("editor", "owner"), data=data,
-        confirm=ConfirmForm()), status
+        confirm=ConfirmForm(), file_form=TableFileForm()), status
 
 
 @bp.route("/tables", endpoint="tables")

@@ -50,8 +50,9 @@ def create_app(config=None):
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    from research import jobs
+    from research import imports, jobs
     jobs.init_app(app)
+    imports.init_app(app)
 
     from research.admin import bp as admin_bp
     from research.api import bp as api_bp
@@ -77,5 +78,6 @@ def create_app(config=None):
     app.register_blueprint(tokens_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(imports.bp)
     csrf.exempt(api_bp)  # bearer tokens, not cookies: no cross-site request can carry them
     return app

@@ -67,6 +67,11 @@ class BaseConfig:
     JOB_RETENTION_HOURS = 72
     #: A running job silent for this long is taken for dead (its worker stopped).
     JOB_STALE_MINUTES = 15
+    #: Where imported datasets are kept as Parquet files (default: ``instance/imported-data``).
+    IMPORTED_DATA_DIR = None
+    #: The largest file the "Import data" page accepts, in bytes (that page alone is exempt
+    #: from ``MAX_CONTENT_LENGTH``).
+    IMPORT_MAX_BYTES = 200 * 1024 * 1024
 
 
 class DevelopmentConfig(BaseConfig):
@@ -98,6 +103,8 @@ ENVIRONMENT_SETTINGS = {
     "REDIS_URL": ("REDIS_URL", str),
     "JOB_FILES_DIR": ("JOB_FILES_DIR", str),
     "JOB_RETENTION_HOURS": ("JOB_RETENTION_HOURS", int),
+    "IMPORTED_DATA_DIR": ("IMPORTED_DATA_DIR", str),
+    "IMPORT_MAX_BYTES": ("IMPORT_MAX_BYTES", int),
     "ANKETA_REGISTRATION": ("REGISTRATION_MODE", str),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),

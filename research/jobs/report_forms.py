@@ -47,13 +47,3 @@ class ReportForm(FlaskForm):
         return {"format": self.format.data, "toplines": bool(self.toplines.data),
                 "tables": list(self.tables.data or []), "weight": self.weight.data or None,
                 "filter": self.filter.data or "", "locale": locale}
-
-
-class TableFileForm(FlaskForm):
-    """The banner table on screen (its definition is the page's query) as a file."""
-
-    format = SelectField(_l("File"), choices=[("xlsx", _l("Excel (XLSX)")),
-                                              ("pptx", _l("PowerPoint (PPTX)")),
-                                              ("pdf", _l("PDF"))], default="xlsx")
-    name = StringField(_l("Title"), filters=[strip], validators=[
-        Optional(), Length(max=200), no_control_characters])

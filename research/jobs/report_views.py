@@ -8,9 +8,9 @@ from sqlalchemy import select
 from research.extensions import db
 from research.jobs import bp, services
 from research.jobs.queue import enqueue
-from research.jobs.report_forms import ReportForm, TableFileForm
+from research.jobs.report_forms import ReportForm
 from research.models import SavedTable
-from research.reports.table_forms import TableForm
+from research.reports.table_forms import TableFileForm, TableForm
 from research.reports.services import banner_choices, row_choices
 from research.reports.views_support import survey_data
 

@@ -4,6 +4,8 @@ Each step is its own short transaction: "running" is committed before the work s
 progress is written through a separate connection so the job page sees it while the
 handler's own session is still reading, and the end state is committed last. The file is
 written under a temporary name and renamed only on success, so a partial file is never offered.
+A handler that creates rows instead of a file (an import) flushes them; they are committed in
+the same transaction as the job's success, so a failed or cancelled job leaves none behind.
 """
 import logging
 import os
@@ -15,7 +17,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from research.extensions import db
-from research.jobs.registry import HANDLERS, JobCancelled, JobFailed
+from research.jobs.registry import HANDLERS, RELEASERS, JobCancelled, JobFailed
 from research.models import ExportRecord, Job
 from research.models.types import utcnow
 
@@ -25,15 +27,20 @@ INTERNAL_ERROR = "The job failed because of an internal error; it has been logge
 
 @dataclass
 class Outcome:
-    """What a handler returns: how to offer the file, and what to record."""
+    """What a handler returns: how to offer the file (or the survey it made), what to record."""
 
     #: The name the browser saves the file under (already safe).
-    download_name: str
-    #: The extension of the stored file (``csv``, ``xlsx``, ...).
-    extension: str
+    download_name: str | None = None
+    #: The extension of the stored file (``csv``, ``xlsx``, ...); None when the job makes
+    #: database rows instead of a file (they are committed with the job's success).
+    extension: str | None = None
     #: ``ExportRecord`` fields (``format``, ``parameters``, ``row_count``) for exports.
     export_record: dict | None = None
     extra: dict = field(default_factory=dict)
+    #: The survey the job created (an import); the job page links to it.
+    survey_id: int | None = None
+    #: Files the handler stored beside its rows; removed if the rows are not committed.
+    stored_files: tuple = ()
 
 
 @dataclass
@@ -73,6 +80,8 @@ def run_job(job_id):
     """Run the queued job ``job_id`` to its end state; never raises for the job's own errors."""
     job = db.session.get(Job, job_id)
     if job is None or job.status != "queued":
+        if job is not None and job.status == "cancelled" and job.started_at is None:
+            _release(job)  # cancelled while queued: its handler never ran
         db.session.rollback()
         return  # cancelled while queued, or already picked up by another worker
     if job.cancel_requested:
@@ -105,6 +114,10 @@ def run_job(job_id):
         _finish(_reloaded(job_id), "failed", INTERNAL_ERROR)
         return
 
+    if outcome.extension is None:
+        _discard(temporary)
+        _succeed_with_rows(job_id, outcome)
+        return
     final_name = f"{stem}.{outcome.extension}"
     job = _reloaded(job_id)
     if job.cancel_requested:
@@ -124,6 +137,27 @@ def run_job(job_id):
     _finish(job, "succeeded", "")
 
 
+def _succeed_with_rows(job_id, outcome):
+    """Commit the handler's flushed rows and the job's success together, or neither."""
+    try:
+        job = db.session.get(Job, job_id)
+        db.session.refresh(job)  # not a stale identity-map copy: was cancel asked meanwhile?
+        if job.cancel_requested:
+            db.session.rollback()
+            _remove(outcome.stored_files)
+            _finish(_reloaded(job_id), "cancelled", "")
+            return
+        if outcome.survey_id is not None:
+            job.survey_id = outcome.survey_id
+        job.progress = 100
+        _finish(job, "succeeded", "")
+    except Exception:
+        log.exception("job %s: storing its result failed", job_id)
+        db.session.rollback()
+        _remove(outcome.stored_files)
+        _finish(_reloaded(job_id), "failed", INTERNAL_ERROR)
+
+
 def _reloaded(job_id):
     """The job in a fresh transaction (the handler's reads may be stale)."""
     db.session.rollback()
@@ -133,6 +167,18 @@ def _reloaded(job_id):
 def _finish(job, status, message):
     job.status, job.message, job.finished_at = status, message, utcnow()
     db.session.commit()
+    _release(job)
+
+
+def _release(job):
+    """Let the job's kind free its input (an uploaded file) now that the job has ended."""
+    release = RELEASERS.get(job.kind)
+    if release is None:
+        return
+    try:
+        release(job)
+    except Exception:  # the job's outcome stands; a leftover upload is swept by cleanup
+        log.exception("job %s: releasing its input failed", job.id)
 
 
 def _discard(path):
@@ -140,3 +186,8 @@ def _discard(path):
         os.remove(path)
     except FileNotFoundError:
         pass
+
+
+def _remove(paths):
+    for path in paths:
+        _discard(path)

@@ -1,4 +1,6 @@
 """Job pages: start an export, follow a job, cancel, retry, download; the export audit."""
+from dataclasses import dataclass
+
 from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +13,7 @@ from research.jobs.forms import ConfirmForm, ExportForm
 from research.jobs.queue import enqueue
 from research.jobs.cleanup import STALE_MESSAGE
 from research.jobs.raw_export import LOADING, NO_DATA, WRITING
+from research.jobs.registry import NOT_RETRYABLE
 from research.jobs.runner import INTERNAL_ERROR, result_path
 from research.models import ExportRecord, Job, User, WeightScheme
 from research.studies.access import load_study
@@ -28,8 +31,34 @@ KNOWN_MESSAGES = {
 }
 
 
+@dataclass(frozen=True)
+class KindPage:
+    """How the job page presents a kind that is not an export (packages add their kinds)."""
+
+    #: The page's heading, with ``%(id)s``.
+    title: object
+    #: The button to the survey a job of this kind created.
+    result_label: object = None
+    #: Where a job that cannot be retried is started afresh (an endpoint taking ``study_id``).
+    again_endpoint: str | None = None
+    again_label: object = None
+
+
+EXPORT_PAGE = KindPage(_l("Export job %(id)s"))
+#: ``kind -> KindPage``; kinds not listed are shown as exports.
+KIND_PAGES = {}
+
+
 def _message(job):
     return str(KNOWN_MESSAGES.get(job.message, job.message))
+
+
+def _result_url(job):
+    """The survey a finished job created (an import), or None (exports offer a file)."""
+    if job.status == "succeeded" and job.result_file is None and job.survey_id is not None \
+            and job.kind in KIND_PAGES:
+        return url_for("surveys.show", study_id=job.study_id, survey_id=job.survey_id)
+    return None
 
 
 def _load_job(job_id, needed_role="editor"):
@@ -69,8 +98,12 @@ def export(study_id, survey_id):
 def show(job_id):
     """The job's progress (refreshes itself without JavaScript while it runs)."""
     job, study = _load_job(job_id)
+    page = KIND_PAGES.get(job.kind, EXPORT_PAGE)
     return render_template("jobs/job.html", job=job, study=study, status=_status_text(job),
-                           message=_message(job), form=ConfirmForm())
+                           message=_message(job), form=ConfirmForm(), page=page,
+                           title=str(page.title) % {"id": job.id},
+                           result_url=_result_url(job),
+                           can_retry=job.kind not in NOT_RETRYABLE)
 
 
 @bp.route("/jobs/<int:job_id>/status.json", endpoint="status")
@@ -81,7 +114,7 @@ def status(job_id):
     return jsonify(id=job.id, status=job.status, status_text=_status_text(job),
                    progress=job.progress, message=_message(job), finished=job.is_finished,
                    download_url=url_for("jobs.download", job_id=job.id)
-                   if job.is_downloadable() else None)
+                   if job.is_downloadable() else None, result_url=_result_url(job))
 
 
 @bp.route("/jobs/<int:job_id>/cancel", methods=["POST"], endpoint="cancel")
@@ -103,7 +136,7 @@ def retry(job_id):
     job, _study = _load_job(job_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if job.status not in ("failed", "cancelled"):
+    if job.status not in ("failed", "cancelled") or job.kind in NOT_RETRYABLE:
         abort(409)
     new_job = services.retry(job, current_user)
     db.session.commit()

@@ -60,6 +60,7 @@ SURVEY_KINDS = {
     "adhoc": _l("Ad hoc"),
     "omnibus": _l("Omnibus"),
     "panel_wave": _l("Panel wave"),
+    "imported": _l("Imported data"),
 }
 SURVEY_STATUSES = {
     "draft": _l("Draft"),

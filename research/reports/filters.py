@@ -6,6 +6,9 @@ questionnaire: the expression is evaluated by the same evaluator, on the same va
 would take minutes on a million rows, so it is evaluated once per distinct combination of the
 columns it reads — a handful for codes, at most a few hundred for an age — and the results are
 spread back to the rows.
+
+An imported dataset has no questionnaire: :func:`variable_specs` gives each of its variables
+(and multiple-response sets) a spec of its own, so the same filters work on it.
 """
 from __future__ import annotations
 
@@ -26,6 +29,9 @@ from surveys.questions import type_of
 KEY_TYPES = {"channel": "text", "version": "number", "language": "text",
              "duration_minutes": "number", "completed_on": "date"}
 CHANNEL_NAMES = {code: name for name, code in CHANNEL_CODES.items()}
+#: The spec type of a variable of a dataset without a questionnaire (an imported file).
+DATASET_VARIABLE = "dataset_variable"
+_KIND_TYPES = {"numeric": "number", "string": "text", "date": "date"}
 
 
 class FilterError(AnalysisError):
@@ -41,12 +47,62 @@ def question_specs(versions) -> dict:
     return specs
 
 
+def variable_specs(dataset: Dataset) -> dict:
+    """Specs for a dataset without a questionnaire: one per variable and per response set.
+
+    Coded numeric variables compare as single choices (``${Q1} = 2``), other variables as
+    numbers, text or dates; a multiple-response set is a multiple choice whose codes are its
+    items' names (``selected(${AWARE}, 'AWARE_2')``).
+    """
+    specs = {}
+    for variable in dataset.variables.values():
+        coded = (variable.kind == "numeric" and variable.value_labels
+                 and variable.role != "mr_item")
+        specs[variable.name] = {"type": DATASET_VARIABLE, "variable": variable.name,
+                                "expression_type": "select_one" if coded
+                                else _KIND_TYPES[variable.kind]}
+    for mr_set in dataset.mr_sets.values():
+        specs.setdefault(mr_set.name, {
+            "type": DATASET_VARIABLE, "variable": mr_set.name,
+            "expression_type": "select_multiple", "items": list(mr_set.variables),
+            "counted_value": mr_set.counted_value})
+    return specs
+
+
+class DatasetVariable:
+    """What a question type tells filters, for a spec of :func:`variable_specs`."""
+
+    def expression_variables(self, spec) -> dict:
+        return {spec["variable"]: spec["expression_type"]}
+
+    def variable_names(self, spec) -> list:
+        return list(spec.get("items") or [spec["variable"]])
+
+    def expression_values(self, spec, answers) -> dict:
+        if "items" not in spec:
+            return {spec["variable"]: answers.get(spec["variable"])}
+        flags = [(item, answers.get(item)) for item in spec["items"]]
+        if all(flag is None for _item, flag in flags):
+            return {spec["variable"]: None}  # never asked, as a multiple choice not shown
+        return {spec["variable"]: [item for item, flag in flags
+                                   if flag == spec["counted_value"]]}
+
+
+_DATASET_VARIABLE = DatasetVariable()
+
+
+def _type_of(spec):
+    return _DATASET_VARIABLE if spec.get("type") == DATASET_VARIABLE else type_of(spec)
+
+
 def expression_names(specs: dict) -> dict:
     """Every name a filter may use, with its expression type."""
-    names = dict(KEY_TYPES)
+    # The builder's key columns (channel, version...) exist only in questionnaire data.
+    imported = any(spec.get("type") == DATASET_VARIABLE for spec in specs.values())
+    names = {} if imported else dict(KEY_TYPES)
     for spec in specs.values():
         try:
-            names.update(type_of(spec).expression_variables(spec))
+            names.update(_type_of(spec).expression_variables(spec))
         except Exception:  # noqa: BLE001  (a type gone from the registry: skip its names)
             continue
     return names
@@ -69,7 +125,7 @@ def filter_mask(dataset: Dataset, specs: dict, source: str) -> np.ndarray:
     columns = []
     for name in sorted(expression.variables):
         spec = owners.get(name)
-        wanted = type_of(spec).variable_names(spec) if spec else [name]
+        wanted = _type_of(spec).variable_names(spec) if spec else [name]
         columns += [c for c in wanted if c in dataset.data.columns and c not in columns]
     if not columns:
         result = expression.evaluate_bool({})
@@ -86,7 +142,7 @@ def filter_mask(dataset: Dataset, specs: dict, source: str) -> np.ndarray:
             if "channel" in values:
                 values["channel"] = CHANNEL_NAMES.get(values["channel"])
             for spec in needed:
-                values.update(type_of(spec).expression_values(spec, answers))
+                values.update(_type_of(spec).expression_values(spec, answers))
             outcomes[position] = expression.evaluate_bool(values)
         # ngroup numbers groups in order of first appearance, as drop_duplicates keeps them.
         mask = outcomes[groups]
@@ -100,7 +156,7 @@ def _owners(specs: dict) -> dict:
     owners = {}
     for spec in specs.values():
         try:
-            for name in type_of(spec).expression_variables(spec):
+            for name in _type_of(spec).expression_variables(spec):
                 owners[name] = spec
         except Exception:  # noqa: BLE001
             continue

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from analysis import toplines
 from analysis.dataset import Dataset
 from analysis.errors import AnalysisError
+from research.imports.datasets import load_imported
 from research.reports.datasets import build_dataset, dataset_source
-from research.reports.filters import filter_mask, question_specs
+from research.reports.filters import filter_mask, question_specs, variable_specs
 from research.reports.weights import attach_weights
 
 #: Ordinal items with at least this many codes get top-2 / bottom-2 box scores.
@@ -36,11 +37,17 @@ class AnalysisData:
 
 
 def load_analysis(survey) -> AnalysisData:
-    """The survey's complete, valid responses with every weight scheme applied."""
-    source = dataset_source(survey)
-    dataset = build_dataset(survey, source=source)
-    dataset, problems = attach_weights(dataset, survey, source.fingerprint)
-    return AnalysisData(dataset, question_specs(source.versions), source.fingerprint, problems)
+    """The survey's complete, valid responses (or its imported file) with every weight scheme
+    applied; an imported survey whose file is gone raises ``ImportedDataMissing``."""
+    if survey.is_imported:
+        dataset, fingerprint = load_imported(survey)
+        specs = variable_specs(dataset)
+    else:
+        source = dataset_source(survey)
+        dataset = build_dataset(survey, source=source)
+        specs, fingerprint = question_specs(source.versions), source.fingerprint
+    dataset, problems = attach_weights(dataset, survey, fingerprint)
+    return AnalysisData(dataset, specs, fingerprint, problems)
 
 
 @dataclass

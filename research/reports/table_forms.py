@@ -131,3 +131,13 @@ class SaveTableForm(TableForm):
 
     name = StringField(_l("Name"), filters=[strip], validators=[
         DataRequired(), Length(max=200), no_control_characters])
+
+
+class TableFileForm(FlaskForm):
+    """The banner table on screen (its definition is the page's query) as a file."""
+
+    format = SelectField(_l("File"), choices=[("xlsx", _l("Excel (XLSX)")),
+                                              ("pptx", _l("PowerPoint (PPTX)")),
+                                              ("pdf", _l("PDF"))], default="xlsx")
+    name = StringField(_l("Title"), filters=[strip], validators=[
+        Optional(), Length(max=200), no_control_characters])

@@ -7,13 +7,12 @@ from werkzeug.datastructures import MultiDict
 
 from analysis.errors import AnalysisError
 from research.extensions import db
-from research.jobs.report_forms import TableFileForm
 from research.models import SavedTable
 from research.reports import bp
 from research.reports.services import banner_choices, nps_rows, row_choices, run_table
 from research.reports.filters import FilterError
 from research.reports.table_charts import CHART_KINDS, table_chart
-from research.reports.table_forms import SaveTableForm, TableForm
+from research.reports.table_forms import SaveTableForm, TableFileForm, TableForm
 from research.reports.views_support import survey_data
 from surveys.manage.views import load_survey
 from research.studies.forms import ConfirmForm

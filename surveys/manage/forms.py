@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from research.forms import no_control_characters, strip
 from research.models.vocabulary import SURVEY_KINDS
 from research.studies.forms import MultiCheckboxField
-from surveys.models.survey import SURVEY_TITLE_MAX
+from surveys.models.survey import IMPORTED, SURVEY_TITLE_MAX
 
 #: Languages a questionnaire can be written in (the UI ships in en and ru).
 QUESTIONNAIRE_LANGUAGES = {"ru": "Русский", "en": "English", "kk": "Қазақша", "uk": "Українська",
@@ -17,7 +17,9 @@ QUESTIONNAIRE_LANGUAGES = {"ru": "Русский", "en": "English", "kk": "Қа�
 class SurveyForm(FlaskForm):
     title = StringField(_l("Title"), filters=[strip], validators=[
         DataRequired(), Length(max=SURVEY_TITLE_MAX), no_control_characters])
-    kind = SelectField(_l("Kind of survey"), choices=list(SURVEY_KINDS.items()), default="adhoc")
+    # Imported surveys come from "Import data" with their file, never from this form.
+    kind = SelectField(_l("Kind of survey"), default="adhoc", choices=[
+        (key, label) for key, label in SURVEY_KINDS.items() if key != IMPORTED])
     default_language = SelectField(_l("Main language of the questionnaire"),
                                    choices=list(QUESTIONNAIRE_LANGUAGES.items()))
     languages = MultiCheckboxField(_l("Further languages"),

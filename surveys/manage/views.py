@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from research.extensions import db
+from research.imports.summary import dataset_summary
 from research.studies.access import load_study
 from surveys.manage import bp, services
 from surveys.manage.forms import SurveyForm
@@ -43,4 +44,7 @@ def index(study_id):
 @login_required
 def show(study_id, survey_id):
     study, survey, role = load_survey(study_id, survey_id)
+    if survey.is_imported:  # no questionnaire: the page describes the imported file
+        return render_template("imports/survey.html", study=study, survey=survey, role=role,
+                               summary=dataset_summary(survey.imported_dataset))
     return render_template("surveys/show.html", study=study, survey=survey, role=role)

@@ -8,16 +8,20 @@ from research.extensions import db
 from research.models.types import JSONDocument, TimestampMixin, UTCDateTime
 
 SURVEY_TITLE_MAX = 200
+#: The kind of a survey whose data were imported from a file (no questionnaire, no fieldwork).
+IMPORTED = "imported"
 #: Default inactivity after which an interview in progress is abandoned (a day).
 ABANDON_AFTER_MINUTES = 24 * 60
 
 
 class Survey(TimestampMixin, db.Model):
-    """One questionnaire fielded in a study: ad hoc, omnibus or a panel wave."""
+    """One questionnaire fielded in a study (ad hoc, omnibus or a panel wave), or a
+    respondent-level file imported into it (kind ``imported``: data without a questionnaire)."""
 
     __tablename__ = "survey"
     __table_args__ = (
-        CheckConstraint("kind IN ('adhoc', 'omnibus', 'panel_wave')", name="kind_known"),
+        CheckConstraint("kind IN ('adhoc', 'omnibus', 'panel_wave', 'imported')",
+                        name="kind_known"),
         CheckConstraint("status IN ('draft', 'live', 'closed')", name="status_known"),
         CheckConstraint("max_completes IS NULL OR max_completes > 0",
                         name="max_completes_positive"),
@@ -28,7 +32,7 @@ class Survey(TimestampMixin, db.Model):
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id", ondelete="CASCADE"), index=True)
     #: Internal title (respondents see the questionnaire's own title).
     title: Mapped[str] = mapped_column(String(SURVEY_TITLE_MAX))
-    #: adhoc / omnibus / panel_wave.
+    #: adhoc / omnibus / panel_wave / imported.
     kind: Mapped[str] = mapped_column(String(20), default="adhoc")
     #: draft (only previewed) / live (collecting) / closed.
     status: Mapped[str] = mapped_column(String(20), default="draft")
@@ -59,6 +63,15 @@ class Survey(TimestampMixin, db.Model):
                             cascade="all, delete-orphan", order_by="QuestionnaireVersion.number")
     responses = relationship("Response", back_populates="survey", cascade="all, delete-orphan",
                              passive_deletes=True, lazy="dynamic")
+    #: The file's data and dictionary, for kind ``imported`` (deleting the survey deletes it,
+    #: through the ORM so that its data file can be removed after the commit).
+    imported_dataset = relationship("ImportedDataset", back_populates="survey", uselist=False,
+                                    cascade="all, delete-orphan")
+
+    @property
+    def is_imported(self):
+        """Whether the survey holds imported data rather than a questionnaire's responses."""
+        return self.kind == IMPORTED
 
     @property
     def draft_version(self):

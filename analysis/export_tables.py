@@ -1,4 +1,4 @@
-"""Respondent-level exports that spreadsheets read: CSV, XLSX, plus JSON for programs.
+"""Respondent-level exports: XLSX, JSON, and the conventions every format shares.
 
 One row per respondent, the respondent id first (``respondent_id``, from the dataset's
 index; ``id_name=None`` leaves it out), then every variable with metadata in display order.
@@ -11,6 +11,8 @@ Conventions shared by every format (``docs/exports.md``):
 * ``date`` variables are ISO 8601 text (``2024-05-01``, or ``2024-05-01 13:45:00``);
 * every text cell of a CSV or XLSX file goes through :func:`neutralise_formula`.
 
+The CSV writer is :mod:`analysis.export_csv`, the SPSS one :mod:`analysis.export_sav`.
+
 ``weight`` names a weight variable of the dataset: it is checked with
 :meth:`Dataset.weight <analysis.dataset.Dataset.weight>` and marked in the metadata. Flat
 files have no notion of a case weight, so its column is written like any other.
@@ -18,8 +20,6 @@ files have no notion of a case weight, so its column is written like any other.
 
 from __future__ import annotations
 
-import csv
-import io
 import datetime as dt
 import json
 import math
@@ -31,11 +31,11 @@ import pandas as pd
 
 from .dataset import Dataset, Variable
 from .errors import SpecificationError
+from .imports import VARIABLES_SHEET
 from .i18n import _
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, below).
 FORMULA_PREFIXES = ('=', '+', '-', '@', '\t', '\r')
-DELIMITERS = (',', ';', '\t')
 ID_NAME = 'respondent_id'
 #: Rows and columns of one Excel worksheet (the header takes one row).
 XLSX_MAX_ROWS = 1_048_576
@@ -144,103 +144,10 @@ def cells(series: pd.Series, variable: Variable, labels: bool = False) -> list:
     return values
 
 
-def _text(value) -> str:
-    if value is None:
-        return ''
-    if isinstance(value, str):
-        return neutralise_formula(value)
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def _unique_texts(values: np.ndarray, convert) -> np.ndarray:
-    """``convert`` applied once per distinct value (codes repeat: few strings are made)."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    return np.array([convert(value) for value in distinct.tolist()] + [''],
-                    dtype=object)[:-1][inverse]
-
-
-def _csv_texts(series: pd.Series, variable: Variable, labels: bool) -> list:
-    """CSV cell texts of one column, converted column-wise rather than cell by cell."""
-    if variable.kind == 'string' and series.dtype == object:
-        return [value if value.__class__ is str and not value.startswith(FORMULA_PREFIXES)
-                else _text(None if _is_missing(value) else str(value))
-                for value in series.tolist()]
-    if (variable.kind != 'numeric' or not pd.api.types.is_numeric_dtype(series.dtype)
-            or pd.api.types.is_bool_dtype(series)):
-        return [_text(value) for value in cells(series, variable, labels)]
-    values = series.to_numpy(dtype=float, na_value=np.nan)
-    finite = np.isfinite(values)
-    whole = finite & (values == np.floor(values)) & (np.abs(values) < 2 ** 53)
-    fraction = finite & ~whole
-    lookup = {}
-    if labels and variable.value_labels:
-        lookup = {number_or_none(code): _text(str(label))
-                  for code, label in variable.value_labels.items()}
-    texts = np.full(values.shape, '', dtype=object)
-    if whole.any():
-        texts[whole] = _unique_texts(values[whole].astype(np.int64),
-                                     lambda code: lookup.get(code) or str(code))
-    if fraction.any():
-        texts[fraction] = _unique_texts(values[fraction],
-                                        lambda code: lookup.get(code) or repr(code))
-    return texts.tolist()
-
-
 def format_code(code) -> str:
     """A code as written in metadata: ``1`` rather than ``1.0``."""
     number = number_or_none(code)
     return str(code if number is None else number)
-
-
-def write_csv(dataset: Dataset, stream: IO[str], *, labels: bool = False, bom: bool = False,
-              delimiter: str = ',', weight: str | None = None, chunk_rows: int = 50_000,
-              id_name: str | None = ID_NAME) -> int:
-    """Write the respondents of ``dataset`` to ``stream`` as CSV; return the number of rows.
-
-    Parameters
-    ----------
-    dataset : Dataset
-    stream : text stream
-        Opened with ``encoding='utf-8', newline=''`` (rows end in ``\\r\\n``, RFC 4180).
-    labels : bool
-        Value labels instead of codes where a code has one.
-    bom : bool
-        Start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 (Cyrillic) text.
-    delimiter : {',', ';', '\\t'}
-        ``;`` suits Excel in locales whose decimal separator is a comma.
-    weight : str, optional
-        A weight variable; it is validated, and written like any other column.
-    chunk_rows : int
-        Rows converted at a time: memory stays proportional to one chunk, never the file.
-    id_name : str or None
-        Header of the respondent id column; ``None`` leaves the id out.
-
-    The header holds variable names; text cells are neutralised (:func:`neutralise_formula`).
-    """
-    if delimiter not in DELIMITERS:
-        raise SpecificationError(_('A CSV delimiter must be a comma, a semicolon or a tab, '
-                                   'not %(delimiter)r.', delimiter=delimiter))
-    if not isinstance(chunk_rows, int) or chunk_rows < 1:
-        raise SpecificationError(_('chunk_rows must be a positive whole number.'))
-    columns = export_columns(dataset, weight, id_name)
-    if bom:
-        stream.write('\ufeff')
-    # Each chunk goes through a buffer: one write per chunk, memory bounded by the chunk.
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator='\r\n')
-    writer.writerow([_text(column.name) for column in columns])
-    count = len(dataset.data)
-    for start in range(0, count, chunk_rows):
-        stop = min(start + chunk_rows, count)
-        texts = [_csv_texts(column_values(dataset, column, start, stop), column.variable,
-                            labels) for column in columns]
-        writer.writerows(zip(*texts))
-        del texts
-        stream.write(buffer.getvalue())
-        buffer.seek(0)
-        buffer.truncate()
-    stream.write(buffer.getvalue())  # the header of an empty dataset
-    return count
 
 
 def _value_labels_text(variable: Variable) -> str:
@@ -273,7 +180,9 @@ def write_xlsx(dataset: Dataset, path, *, labels: bool = False, weight: str | No
                                           'strings_to_urls': False})
     try:
         bold = workbook.add_format({'bold': True})
-        sheet = workbook.add_worksheet(_('Data'))
+        # Sheet names and the Variables headers are a file format that read_xlsx parses back,
+        # so they stay in English whatever the reader's language.
+        sheet = workbook.add_worksheet('Data')
         sheet.freeze_panes(1, 0)
         for index, column in enumerate(columns):
             sheet.write_string(0, index, neutralise_formula(column.name), bold)
@@ -289,10 +198,9 @@ def write_xlsx(dataset: Dataset, path, *, labels: bool = False, weight: str | No
                     elif value is not None:
                         sheet.write_number(row, index, value)
                 row += 1
-        meta = workbook.add_worksheet(_('Variables'))
+        meta = workbook.add_worksheet(VARIABLES_SHEET)
         meta.freeze_panes(1, 0)
-        headers = [_('Name'), _('Label'), _('Measure'), _('Value labels'),
-                   _('Missing values'), _('Weight')]
+        headers = ['Name', 'Label', 'Measure', 'Value labels', 'Missing values', 'Weight']
         for index, header in enumerate(headers):
             meta.write_string(0, index, header, bold)
         for row, column in enumerate(columns, start=1):
@@ -300,7 +208,7 @@ def write_xlsx(dataset: Dataset, path, *, labels: bool = False, weight: str | No
             texts = [column.name, variable.label, variable.measure,
                      _value_labels_text(variable),
                      ', '.join(format_code(code) for code in variable.missing_values),
-                     _('yes') if column.name == weight else '']
+                     'yes' if column.name == weight else '']
             for index, text in enumerate(texts):
                 if text:
                     meta.write_string(row, index, neutralise_formula(text))
@@ -322,6 +230,53 @@ def variable_metadata(column: _Column, weight: str | None = None) -> dict:
             'weight': column.name == weight}
 
 
+class JsonWriter:
+    """A JSON export written in parts: the metadata, chunks of rows, the end.
+
+    As :class:`CsvWriter`: made from a dataset with the variables (rows optional), it takes
+    chunks with the same variables and writes what :func:`write_json` writes at once.
+    """
+
+    def __init__(self, dataset: Dataset, stream: IO[str], *, weight: str | None = None,
+                 id_name: str | None = ID_NAME):
+        self.columns = export_columns(dataset, weight, id_name)
+        self.names = [column.name for column in self.columns]
+        self.head = {'variables': [variable_metadata(column, weight)
+                                   for column in self.columns],
+                     'mr_sets': [{'name': s.name, 'label': s.label,
+                                  'variables': list(s.variables),
+                                  'counted_value': number_or_none(s.counted_value)}
+                                 for s in dataset.mr_sets.values()]}
+        self.stream = stream
+        # One encoder for every row: json.dumps with options would build one per call.
+        self.encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+        self.separator = '\n'
+        #: Respondent rows written so far.
+        self.rows = 0
+
+    def write_head(self) -> None:
+        """The metadata and the opening of ``rows``."""
+        self.stream.write(json.dumps(self.head, ensure_ascii=False, allow_nan=False)[:-1]
+                          + ', "rows": [')
+
+    def write_chunk(self, dataset: Dataset, start: int = 0, stop: int | None = None) -> int:
+        """Write the respondents ``start:stop`` of ``dataset``, one object each; return how
+        many."""
+        values = [cells(column_values(dataset, column, start, stop), column.variable)
+                  for column in self.columns]
+        count = 0
+        for record in zip(*values):
+            self.stream.write(self.separator + self.encode(dict(zip(self.names, record))))
+            self.separator = ',\n'
+            count += 1
+        self.rows += count
+        return count
+
+    def write_end(self) -> None:
+        """Close ``rows`` and the document."""
+        self.stream.write('\n]}\n')
+
+
 def write_json(dataset: Dataset, stream: IO[str], *, weight: str | None = None,
                chunk_rows: int = 10_000, id_name: str | None = ID_NAME) -> int:
     """Write ``{"variables": [...], "mr_sets": [...], "rows": [...]}``; return the row count.
@@ -330,23 +285,12 @@ def write_json(dataset: Dataset, stream: IO[str], *, weight: str | None = None,
     multiple-response sets, ``rows`` one object per respondent keyed by variable name, with
     codes (never labels, never neutralised: JSON is read by programs) and ``null`` for
     missing values. Rows are written one at a time; the text is UTF-8 (``ensure_ascii`` off).
+    :class:`JsonWriter` writes the same document from chunks of respondents.
     """
-    columns = export_columns(dataset, weight, id_name)
-    names = [column.name for column in columns]
-    head = {'variables': [variable_metadata(column, weight) for column in columns],
-            'mr_sets': [{'name': s.name, 'label': s.label, 'variables': list(s.variables),
-                         'counted_value': number_or_none(s.counted_value)}
-                        for s in dataset.mr_sets.values()]}
-    stream.write(json.dumps(head, ensure_ascii=False, allow_nan=False)[:-1] + ', "rows": [')
+    writer = JsonWriter(dataset, stream, weight=weight, id_name=id_name)
+    writer.write_head()
     count = len(dataset.data)
-    separator = '\n'
     for start in range(0, count, chunk_rows):
-        stop = min(start + chunk_rows, count)
-        values = [cells(column_values(dataset, column, start, stop), column.variable)
-                  for column in columns]
-        for record in zip(*values):
-            stream.write(separator + json.dumps(dict(zip(names, record)), ensure_ascii=False,
-                                                allow_nan=False))
-            separator = ',\n'
-    stream.write('\n]}\n')
+        writer.write_chunk(dataset, start, min(start + chunk_rows, count))
+    writer.write_end()
     return count

@@ -28,10 +28,11 @@ class ExportForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.weight.choices = weight_choices(weights)
 
-    def parameters(self):
+    def parameters(self, locale="en"):
         return {"format": self.format.data, "values": self.values.data,
                 "delimiter": self.delimiter.data, "bom": bool(self.bom.data),
-                "weight": self.weight.data or None, "filter": self.filter.data or ""}
+                "weight": self.weight.data or None, "filter": self.filter.data or "",
+                "locale": locale}
 
 
 class ConfirmForm(FlaskForm):

@@ -2,8 +2,10 @@
 from dataclasses import dataclass
 
 from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -70,8 +72,10 @@ def _load_job(job_id, needed_role="editor"):
 
 
 def _status_text(job):
-    return {"queued": _("Queued"), "running": _("Running"), "succeeded": _("Finished"),
-            "failed": _("Failed"), "cancelled": _("Cancelled")}[job.status]
+    # "Finished" is also a column of the interviews list (a time), hence the context.
+    return {"queued": _("Queued"), "running": _("Running"),
+            "succeeded": pgettext("job status", "Finished"), "failed": _("Failed"),
+            "cancelled": _("Cancelled")}[job.status]
 
 
 @bp.route("/studies/<int:study_id>/surveys/<int:survey_id>/analysis/export",
@@ -84,7 +88,8 @@ def export(study_id, survey_id):
         WeightScheme.survey_id == survey.id).order_by(WeightScheme.name)).all()
     form = ExportForm(weights)
     if form.validate_on_submit():
-        job = services.create_job(study.id, survey.id, "raw_export", form.parameters(),
+        job = services.create_job(study.id, survey.id, "raw_export",
+                                  form.parameters(str(get_locale())),
                                   current_user)
         db.session.commit()
         enqueue(job)

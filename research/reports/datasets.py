@@ -4,7 +4,8 @@ Every published questionnaire version contributes its variables, merged by name 
 version's labels win; value labels are the union, newest label per code). Answers are pulled
 out of the JSON documents by the database itself, one column per variable, so that Python
 never parses a million JSON documents: PostgreSQL streams them with ``COPY … TO STDOUT`` as CSV,
-SQLite extracts them with ``json_extract``.
+SQLite extracts them with ``json_extract``. :func:`read_frames` reads the same frame in pieces,
+by the same query and shaping, for the exports that write responses as they come.
 
 Built frames are cached as Parquet files (``ANALYSIS_CACHE_DIR``), keyed by a fingerprint of the
 survey's analysable responses (count, newest id, sum of row versions, newest change) and of its
@@ -17,8 +18,11 @@ import csv
 import hashlib
 import io
 import os
+import queue
 import tempfile
+import threading
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -169,16 +173,50 @@ def _write_cache(path: str, data: pd.DataFrame, source: DatasetSource) -> None:
 
 # --- reading the responses ---------------------------------------------------------------------
 
-_META_COLUMNS = ("response_id", "channel_name", "version", "language", "completed_at",
-                 "started_at")
+#: What the key columns (:func:`key_variables`) are made from, as selected and as named.
+_KEY_SELECT = ["r.channel", "v.number", "r.language", "r.completed_at", "r.started_at"]
+_KEY_SOURCES = ("channel_name", "version", "language", "completed_at", "started_at")
+#: Blocks of the COPY read ahead while the previous one is converted (read_frames).
+_BLOCKS_AHEAD = 2
 
 
 def _read_frame(source: DatasetSource, variables) -> pd.DataFrame:
     if db.engine.dialect.name == "postgresql":
-        raw = _read_postgresql(source, variables)
+        buffer = io.BytesIO()
+        connection = db.session.connection().connection.driver_connection
+        with connection.cursor() as cursor:
+            with cursor.copy(_postgresql_copy(source.survey_id, variables)) as copy:
+                for block in copy:
+                    buffer.write(block)
+        buffer.seek(0)
+        raw = _parse_copy(buffer, variables)
     else:
-        raw = _read_sqlite(source, variables)
+        raw = _sqlite_frame(db.session.execute(
+            text(_sqlite_select(source.survey_id, variables))).all(), variables)
     return _shape(raw, variables)
+
+
+def read_frames(source: DatasetSource, variables, chunk_rows: int, *,
+                keys: bool = True) -> Iterator[pd.DataFrame]:
+    """The frame :func:`build_dataset` reads, ``chunk_rows`` responses at a time, in id order.
+
+    Each piece has the key columns (unless ``keys`` is false) and ``variables`` (all of
+    :func:`merged_variables`, or a few for a narrow read), read and shaped by the same query
+    and code as the whole frame, so the pieces put together equal it. No cache is read or
+    written. On PostgreSQL a thread reads the COPY ahead while the caller works on the piece
+    before; close the generator (``contextlib.closing``) to stop early: the COPY is cancelled.
+    """
+    if db.engine.dialect.name == "postgresql":
+        for block in _copy_in_blocks(_postgresql_copy(source.survey_id, variables, keys),
+                                     chunk_rows):
+            yield _shape(_parse_copy(io.BytesIO(block), variables, keys), variables)
+        return
+    result = db.session.execute(text(_sqlite_select(source.survey_id, variables, keys)))
+    try:
+        for rows in result.partitions(chunk_rows):
+            yield _shape(_sqlite_frame(rows, variables, keys), variables)
+    finally:
+        result.close()
 
 
 def _base_select(survey_id: int) -> str:
@@ -187,8 +225,8 @@ def _base_select(survey_id: int) -> str:
             "AND NOT r.is_invalid ORDER BY r.id")
 
 
-def _read_postgresql(source: DatasetSource, variables) -> pd.DataFrame:
-    columns = ["r.id", "r.channel", "v.number", "r.language", "r.completed_at", "r.started_at"]
+def _postgresql_copy(survey_id: int, variables, keys: bool = True) -> str:
+    columns = ["r.id"] + (_KEY_SELECT if keys else [])
     for variable in variables:
         # Names follow VARIABLE_PATTERN (letters, digits, _), so they are safe in a literal.
         if variable.kind == "numeric":
@@ -199,19 +237,74 @@ def _read_postgresql(source: DatasetSource, variables) -> pd.DataFrame:
             # Text gets a "." in front: pandas reads a quoted "" and an empty (NULL) field
             # alike, so an empty answer would otherwise become missing. Stripped below.
             columns.append(f"'.' || (r.answers->>'{variable.name}')")
-    query = f"COPY (SELECT {', '.join(columns)} {_base_select(source.survey_id)}) " \
-            "TO STDOUT WITH (FORMAT csv)"
-    buffer = io.BytesIO()
+    return f"COPY (SELECT {', '.join(columns)} {_base_select(survey_id)}) " \
+        "TO STDOUT WITH (FORMAT csv)"
+
+
+class _Stopped(Exception):
+    """The reader of :func:`_copy_in_blocks` was told to stop."""
+
+
+def _copy_in_blocks(query: str, rows_per_block: int) -> Iterator[bytes]:
+    """The CSV of ``COPY … TO STDOUT`` in blocks of ``rows_per_block`` rows.
+
+    PostgreSQL extracting the answers takes one core and converting them another, so a thread
+    drains the COPY while the caller converts the block before: the read then takes about as
+    long as PostgreSQL's part alone, not the sum of both. At most ``_BLOCKS_AHEAD`` blocks
+    wait, which bounds the memory. The thread uses the session's connection, so the COPY sees
+    the session's transaction; the caller must not use the session until the generator ends.
+    """
     connection = db.session.connection().connection.driver_connection
-    with connection.cursor() as cursor:
-        with cursor.copy(query) as copy:
-            for block in copy:
-                buffer.write(block)
-    buffer.seek(0)
-    names = list(_META_COLUMNS) + [v.name for v in variables]
+    blocks: queue.Queue = queue.Queue(maxsize=_BLOCKS_AHEAD)
+    stop = threading.Event()
+
+    def hand_over(item):
+        blocks.put(item)
+        if stop.is_set():
+            raise _Stopped()
+
+    def read():
+        try:
+            with connection.cursor() as cursor, cursor.copy(query) as copy:
+                block, rows = bytearray(), 0
+                for row in copy:
+                    block += row
+                    rows += 1
+                    if rows == rows_per_block:
+                        hand_over(bytes(block))
+                        block, rows = bytearray(), 0
+                if rows:
+                    hand_over(bytes(block))
+            blocks.put(None)
+        except _Stopped:  # leaving the copy block cancelled the COPY on the server
+            pass
+        except BaseException as error:  # noqa: BLE001  (raised again in the caller's thread)
+            blocks.put(error)
+
+    reader = threading.Thread(target=read, name="dataset-copy", daemon=True)
+    reader.start()
+    try:
+        while (item := blocks.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while reader.is_alive():  # unblock a reader waiting to hand over a block
+            try:
+                blocks.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        reader.join()
+
+
+def _parse_copy(buffer, variables, keys: bool = True) -> pd.DataFrame:
+    """The raw frame from the CSV that :func:`_postgresql_copy` writes."""
+    names = ["response_id"] + list(_KEY_SOURCES if keys else ()) + [v.name for v in variables]
     dtypes = {v.name: ("float64" if v.kind == "numeric" else "object") for v in variables}
     dtypes.update({"response_id": "int64", "channel_name": "object", "version": "int64",
-                   "language": "object", "completed_at": "object", "started_at": "object"})
+                   "language": "object", "completed_at": "object", "started_at": "object"}
+                  if keys else {"response_id": "int64"})
     # keep_default_na=False: only an empty field (SQL NULL) is missing, never "NA" or "null".
     options = dict(names=names, keep_default_na=False, na_values={name: [""] for name in names},
                    quoting=csv.QUOTE_MINIMAL)
@@ -230,8 +323,8 @@ def _read_postgresql(source: DatasetSource, variables) -> pd.DataFrame:
     return frame
 
 
-def _read_sqlite(source: DatasetSource, variables) -> pd.DataFrame:
-    columns = ["r.id", "r.channel", "v.number", "r.language", "r.completed_at", "r.started_at"]
+def _sqlite_select(survey_id: int, variables, keys: bool = True) -> str:
+    columns = ["r.id"] + (_KEY_SELECT if keys else [])
     for variable in variables:
         path = f"'$.\"{variable.name}\"'"
         if variable.kind == "numeric":
@@ -241,9 +334,11 @@ def _read_sqlite(source: DatasetSource, variables) -> pd.DataFrame:
         else:
             columns.append(f"CASE WHEN json_type(r.answers, {path}) = 'text' "
                            f"THEN json_extract(r.answers, {path}) END")
-    rows = db.session.execute(text(f"SELECT {', '.join(columns)} "
-                                   f"{_base_select(source.survey_id)}")).all()
-    names = list(_META_COLUMNS) + [v.name for v in variables]
+    return f"SELECT {', '.join(columns)} {_base_select(survey_id)}"
+
+
+def _sqlite_frame(rows, variables, keys: bool = True) -> pd.DataFrame:
+    names = ["response_id"] + list(_KEY_SOURCES if keys else ()) + [v.name for v in variables]
     frame = pd.DataFrame.from_records(rows, columns=names)
     for variable in variables:
         if variable.kind == "numeric":
@@ -254,6 +349,11 @@ def _read_sqlite(source: DatasetSource, variables) -> pd.DataFrame:
 
 def _shape(raw: pd.DataFrame, variables) -> pd.DataFrame:
     """Index by response id, code the channel, derive dates and interview lengths."""
+    answers = raw[[v.name for v in variables]]
+    if "completed_at" not in raw.columns:  # read without the key columns
+        answers.index = pd.Index(raw["response_id"].to_numpy(dtype=np.int64),
+                                 name="response_id")
+        return answers
     completed = pd.to_datetime(raw["completed_at"], utc=True, errors="coerce", format="ISO8601")
     started = pd.to_datetime(raw["started_at"], utc=True, errors="coerce", format="ISO8601")
     # numpy writes days fifty times faster than strftime; NaT becomes "NaT", then None.
@@ -267,7 +367,6 @@ def _shape(raw: pd.DataFrame, variables) -> pd.DataFrame:
         "completed_on": completed_on,
         "duration_minutes": ((completed - started).dt.total_seconds() / 60).round(2),
     })
-    answers = raw[[v.name for v in variables]]
     frame = pd.concat([keys, answers], axis=1)
     frame.index = pd.Index(raw["response_id"].to_numpy(dtype=np.int64), name="response_id")
     return frame

@@ -136,7 +136,7 @@ class SaveTableForm(TableForm):
 class TableFileForm(FlaskForm):
     """The banner table on screen (its definition is the page's query) as a file."""
 
-    format = SelectField(_l("File"), choices=[("xlsx", _l("Excel (XLSX)")),
+    format = SelectField(_l("Format"), choices=[("xlsx", _l("Excel (XLSX)")),
                                               ("pptx", _l("PowerPoint (PPTX)")),
                                               ("pdf", _l("PDF"))], default="xlsx")
     name = StringField(_l("Title"), filters=[strip], validators=[

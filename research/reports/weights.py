@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 
 import numpy as np
 import pandas as pd
@@ -98,9 +99,16 @@ def _cached_weights(scheme, dataset, fingerprint) -> np.ndarray:
             pass
     weights = procedure(scheme).fit(dataset).weights
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = path + ".tmp"
-    weights.rename("weight").to_frame().to_parquet(temporary)
-    os.replace(temporary, path)
+    # A name of its own: two jobs may fit the same scheme at once, and the clean-up below
+    # removes files with this scheme's prefix (mkstemp's names never have it).
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    os.close(handle)
+    try:
+        weights.rename("weight").to_frame().to_parquet(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
     for name in os.listdir(directory):  # weights of older data states are never read again
         if name.startswith(prefix) and os.path.join(directory, name) != path:
             try:

@@ -22,8 +22,8 @@ import pytest
 
 from analysis.dataset import Dataset, MultipleResponseSet, Variable
 from analysis.errors import SpecificationError, UnknownVariableError, WeightError
-from analysis.exports import (neutralise_formula, truncate_utf8, write_csv, write_json,
-                              write_sav, write_xlsx)
+from analysis.exports import (CsvWriter, JsonWriter, neutralise_formula, truncate_utf8,
+                              write_csv, write_json, write_sav, write_xlsx)
 
 NAN = np.nan
 INJECTIONS = ['=1+1', '+cmd', '-2+3', '@SUM(A1)', '\tx', '\rx']
@@ -127,6 +127,44 @@ def test_csv_refuses_other_delimiters_and_unknown_weights(dataset):
 def test_csv_without_id_and_of_no_rows(dataset):
     count, _text, rows = csv_rows(dataset.subset(np.zeros(6, dtype=bool)), id_name=None)
     assert count == 0 and rows == [HEADER[1:]]
+
+
+@pytest.mark.parametrize('delimiter', [',', ';', '\t'])
+def test_csv_fields_are_quoted_as_the_csv_module_quotes_them(delimiter):
+    texts = ['a,b', 'a;b', 'a\tb', 'say "hi"', 'line\nbreak', 'cr\rx', '', 'plain', 'Ёж, "да"',
+             '=1+1', "'x", None]
+    data = pd.DataFrame({'t': texts, 'u': texts[::-1]}, index=pd.RangeIndex(1, 13))
+    dataset = Dataset(data, [Variable('t', kind='string'), Variable('u', kind='string')])
+    ours = io.StringIO(newline='')
+    write_csv(dataset, ours, delimiter=delimiter)
+    reference = io.StringIO(newline='')
+    rows = [['respondent_id', 't', 'u']] + [
+        [str(rid), neutralise_formula(t) or '', neutralise_formula(u) or '']
+        for rid, t, u in zip(range(1, 13), texts, texts[::-1])]
+    csv.writer(reference, delimiter=delimiter, lineterminator='\r\n').writerows(rows)
+    assert ours.getvalue() == reference.getvalue()
+
+
+def test_writers_fed_chunk_by_chunk_write_the_same_file(dataset):
+    """CsvWriter and JsonWriter made from a dataset without rows, then given pieces of it."""
+    template = dataset.subset(np.zeros(6, dtype=bool))
+    pieces = [dataset.subset(np.isin(np.arange(6), part)) for part in ([0, 1], [2], [3, 4, 5])]
+    for options in ({}, {'labels': True, 'delimiter': ';', 'bom': True}):
+        whole, chunked = io.StringIO(newline=''), io.StringIO(newline='')
+        write_csv(dataset, whole, weight='w', **options)
+        writer = CsvWriter(template, chunked, weight='w', **options)
+        writer.write_header()
+        for piece in pieces:
+            writer.write_chunk(piece)
+        assert chunked.getvalue() == whole.getvalue() and writer.rows == 6
+    whole, chunked = io.StringIO(), io.StringIO()
+    write_json(dataset, whole, weight='w')
+    writer = JsonWriter(template, chunked, weight='w')
+    writer.write_head()
+    for piece in pieces:
+        writer.write_chunk(piece)
+    writer.write_end()
+    assert chunked.getvalue() == whole.getvalue() and writer.rows == 6
 
 
 def test_csv_of_200000_rows_streams_in_flat_memory():

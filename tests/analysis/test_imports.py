@@ -392,3 +392,27 @@ def test_errors_are_analysis_errors():
     from analysis.errors import AnalysisError
     for error in (UnreadableFileError, EmptyFileError, VariableNameError, ImportLimitError):
         assert issubclass(error, DataImportError) and issubclass(DataImportError, AnalysisError)
+
+
+def test_xlsx_export_reads_back_whatever_the_language(tmp_path):
+    """The Data/Variables layout is a file format: a Russian export imports like an English one."""
+    from analysis.dataset import Dataset, Variable
+    from analysis.exports import write_xlsx
+    from analysis.i18n import set_translator
+
+    dataset = Dataset(pd.DataFrame({'Q1': [1.0, 2.0, 98.0], 'W': [0.5, 1.5, 1.0]}),
+                      [Variable('Q1', 'Оценка', measure='ordinal',
+                                value_labels={1: 'Да', 2: 'Нет', 98: 'Не знаю'},
+                                missing_values=(98,)),
+                       Variable('W', 'Вес', measure='scale', role='weight')], weights=['W'])
+    path = tmp_path / 'ru.xlsx'
+    set_translator(lambda text: f'«{text}»')  # every translatable word changes
+    try:
+        write_xlsx(dataset, path, weight='W')
+    finally:
+        set_translator(None)
+    result = read_xlsx(path.read_bytes())
+    q1 = result.dataset.variable('Q1')
+    assert (q1.label, q1.measure, q1.missing_values) == ('Оценка', 'ordinal', (98,))
+    assert q1.value_labels == {1: 'Да', 2: 'Нет', 98: 'Не знаю'}
+    assert result.dataset.weight_names == ('W',)

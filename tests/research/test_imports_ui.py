@@ -35,6 +35,7 @@ from research.reports.filters import filter_mask, variable_specs
 from research.reports.services import load_analysis
 from research.studies.services import delete_study
 from surveys.models import Survey
+from tests.research.test_jobs import download, run_queued, wait_for
 from tests.conftest import (Web, _create_postgres_database, _drop_postgres_database,
                             make_config)
 
@@ -297,7 +298,23 @@ def test_a_sav_from_elsewhere_is_imported_and_analysed_like_survey_data(app, log
     cells, _bases = banner_cells(weighted, "CITY")
     for code, target in (("1", 40), ("2", 40), ("3", 20)):
         assert abs(float(cells[code, "Total"].split()[0]) - target) <= 0.1
-    assert web.get(f"{survey_url}/analysis/export").status_code == 200
+
+    # Exported again as SPSS (weighted, filtered): the labels and user-missing codes survive.
+    exported = web.post(f"{survey_url}/analysis/export", {
+        "format": "sav", "values": "codes", "delimiter": ",", "weight": "w_city",
+        "filter": "${CITY} = 2"})
+    assert exported.status_code == 302, text_of(exported)
+    export_job = int(exported.headers["Location"].rsplit("/", 1)[1])
+    run_queued(app)
+    assert wait_for(export_job).status == "succeeded", wait_for(export_job).message
+    again = os.path.join(str(sav_file.parent), "again.sav")
+    with open(again, "wb") as out:
+        out.write(download(web, export_job)[2])
+    back, meta = pyreadstat.read_sav(again, user_missing=True)
+    assert len(back) == int((frame["CITY"] == 2).sum())
+    assert dict(zip(meta.column_names, meta.column_labels))["Q1"] == LABELS["Q1"]
+    assert meta.missing_ranges["Q1"] == [{"lo": 98.0, "hi": 98.0}]
+    assert "w_city" in back.columns
 
     # Deleting the study deletes the data file once committed.
     delete_study(db.session.get(type(study), study.id))

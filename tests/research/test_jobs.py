@@ -4,6 +4,7 @@ The in-process backend runs jobs in its thread pool; the RQ backend is driven wi
 Redis on 127.0.0.1:6379 through ``rq.SimpleWorker(...).work(burst=True)`` on a queue of its own.
 The exported CSV is checked against the answers as stored in the ``Response`` rows.
 """
+import copy
 import io
 import os
 import time
@@ -422,3 +423,135 @@ def test_other_formats(app, logged_in, survey, file_format, tmp_path):
     assert set(frame["respondent_id"].astype(int)) == expected
     assert set(frame["GENDER"].astype(int)) == {2}
     assert db.session.scalars(select(ExportRecord)).one().format == file_format
+
+
+# --- streamed CSV and JSON: the bytes of the whole-dataset path ------------------------------
+
+TRICKY_TEXTS = ['=HYPERLINK("http://example.org")', 'a;b, "c"\nd', "", "-5", "Хорошо, но дорого"]
+
+
+@pytest.fixture
+def two_versions(logged_in, survey):
+    """The coffee survey with a second published version (a brand relabelled, one added to
+    the multiple choice, an open question added), answers to both, texts a spreadsheet would
+    run, and rim weights on gender (an answer) and on the questionnaire version (a key)."""
+    from research.models import WeightScheme
+    owner = logged_in[1]
+    document = copy.deepcopy(demo_definition())  # its lists are the module's own
+    brands = document["option_lists"]["brands"]
+    brands[3] = {"code": 4, "label": {"ru": "Cofix", "en": "Cofix, the cheap one"}}
+    brands.append({"code": 6, "label": {"ru": "Даблби", "en": 'Double "B"'}})
+    document["questions"] = document["questions"] + [{
+        "variable": "TIP", "type": "short_text", "text": {"ru": "Совет?", "en": "A tip?"},
+        "settings": {}, "options": [], "rows": []}]
+    replace_draft(survey, document)
+    publish(survey, owner)
+    db.session.flush()
+    before = set(stored_answers(survey))
+    add_demo_responses(survey, count=30, seed=7)
+    for number, response in enumerate(db.session.scalars(select(Response).where(
+            Response.survey_id == survey.id, Response.status == "complete",
+            Response.id.not_in(before)).order_by(Response.id))):
+        response.answers = {**response.answers, "TIP": TRICKY_TEXTS[number % 5],
+                            "AWARE_6": number % 2}
+    for name, variable, targets in (("w_gender", "GENDER", {"1": 48.0, "2": 52.0}),
+                                    ("w_version", "version", {"1": 30.0, "2": 70.0})):
+        db.session.add(WeightScheme(survey_id=survey.id, name=name, method="rim",
+                                    created_by_id=owner.id,
+                                    settings={"unit": "percent", "variables": [variable],
+                                              "targets": {variable: targets}}))
+    db.session.commit()
+    return survey
+
+
+def whole_dataset_file(survey, parameters):
+    """The file the whole-dataset path writes: load_analysis, filter, then the writer."""
+    from analysis import exports
+    from research.reports.services import load_analysis
+    dataset = load_analysis(survey).filtered(parameters.get("filter"))
+    stream = io.StringIO(newline="")
+    if parameters["format"] == "csv":
+        exports.write_csv(dataset, stream, labels=parameters.get("values") == "labels",
+                          bom=bool(parameters.get("bom")), delimiter=parameters["delimiter"],
+                          weight=parameters.get("weight") or None)
+    else:
+        exports.write_json(dataset, stream, weight=parameters.get("weight") or None)
+    return stream.getvalue().encode("utf-8")
+
+
+STREAMED_EXPORTS = [
+    dict(format="csv", values="codes", delimiter=";", bom="y", filter="${GENDER} = 1",
+         weight="w_gender"),
+    dict(format="csv", values="labels", delimiter=",", filter="${version} = 2 or ${INTENT} >= 4"),
+    dict(format="csv", values="labels", delimiter="\t", bom="y", weight="w_gender"),
+    dict(format="json", filter="${GENDER} = 2", weight="w_gender"),
+    dict(format="json"),
+]
+
+
+def test_streamed_csv_and_json_equal_the_whole_dataset_files(app, logged_in, two_versions,
+                                                             monkeypatch):
+    from research.jobs import raw_export
+    monkeypatch.setattr(raw_export, "STREAM_CHUNK_ROWS", 7)  # many chunks, some unmatched
+    web, _owner = logged_in
+    jobs = []
+    for fields in STREAMED_EXPORTS:  # one after another: the first one fits the weights
+        jobs.append(start_export(web, two_versions, **fields))
+        run_queued(app)
+        job = wait_for(jobs[-1])
+        assert job.status == "succeeded", (fields, job.message)
+        body = download(web, jobs[-1])[2]
+        expected = whole_dataset_file(two_versions, {"delimiter": ",", **fields})
+        assert body == expected, fields
+    nobody = start_export(web, two_versions, filter="${GENDER} = 2 and ${GENDER} = 1")
+    run_queued(app)
+    text = download(web, jobs[2])[2].decode("utf-8")
+    header = text.splitlines()[0].split("\t")
+    assert header[:2] == ["\ufeffrespondent_id", "channel"]
+    assert header[-2:] == ["w_gender", "w_version"]
+    assert {"AWARE_6", "TIP", "NPS_WHY"} <= set(header)
+    assert '"\'=HYPERLINK(""http://example.org"")"' in text  # neutralised, then quoted
+    failed = wait_for(nobody)
+    assert failed.status == "failed" and "No respondents match" in failed.message
+    assert len(job_files(app)) == len(jobs)  # the failed job's partial file is gone
+
+
+def test_pieces_of_the_stream_put_together_are_the_built_frame(two_versions):
+    from contextlib import closing
+
+    from research.reports.datasets import (build_dataset, dataset_source, merged_variables,
+                                           read_frames)
+    source = dataset_source(two_versions)
+    built = build_dataset(two_versions, use_cache=False).data
+    with closing(read_frames(source, merged_variables(source.versions), 7)) as frames:
+        pieces = list(frames)
+    assert {len(piece) for piece in pieces[:-1]} == {7}
+    pd.testing.assert_frame_equal(pd.concat(pieces), built)
+    answers = [v for v in merged_variables(source.versions) if v.name in ("GENDER", "TIP")]
+    with closing(read_frames(source, answers, 50, keys=False)) as frames:
+        narrow = pd.concat(list(frames))
+    pd.testing.assert_frame_equal(narrow, built[["GENDER", "TIP"]])
+
+
+def test_cancel_while_streaming_leaves_no_file(app, logged_in, two_versions, monkeypatch):
+    from research.jobs import raw_export
+    from research.jobs.runner import JobContext
+    monkeypatch.setattr(raw_export, "STREAM_CHUNK_ROWS", 10)
+    web, _owner = logged_in
+    job_id = start_export(web, two_versions, format="csv")
+
+    def cancel_then_report(self, rows):
+        # What the Cancel button does while the rows are being written.
+        with db.engine.begin() as connection:
+            connection.execute(Job.__table__.update().where(Job.id == job_id)
+                               .values(cancel_requested=True))
+        JobContext.progress(self.context, 50, raw_export.WRITING)
+
+    monkeypatch.setattr(raw_export.Progress, "advance", cancel_then_report)
+    run_queued(app)
+    job = wait_for(job_id)
+    assert job.status == "cancelled"
+    assert job_files(app) == []
+    assert web.get(f"/jobs/{job_id}/download").status_code == 404
+    # The job's connection went back to the pool in a usable state.
+    assert db.session.scalar(select(Response.id).limit(1)) is not None

@@ -17,8 +17,11 @@ import zipfile
 
 from .i18n import _
 from .imports import (MAX_COLUMNS, MAX_ROWS, NUMBER, VARIABLES_SHEET, DataImportError,
-                      EmptyFileError, ImportResult, UnreadableFileError, build_result,
-                      cell_text, read_bytes)
+                      EmptyFileError, ImportLimitError, ImportResult, UnreadableFileError,
+                      build_result, cell_text, check_limits, read_bytes)
+
+#: What a workbook may unpack to (its XML is read into memory).
+MAX_UNPACKED_BYTES = 1_000_000_000
 
 
 def read_xlsx(source, *, sheet: str | int | None = None, max_rows: int = MAX_ROWS,
@@ -37,6 +40,7 @@ def read_xlsx(source, *, sheet: str | int | None = None, max_rows: int = MAX_ROW
     raw = read_bytes(source)
     if not raw:
         raise EmptyFileError(_('The file is empty.'))
+    _check_unpacked_size(raw)
     try:
         with python_warnings.catch_warnings():
             python_warnings.simplefilter('ignore')  # openpyxl's notes on styles and extensions
@@ -44,8 +48,9 @@ def read_xlsx(source, *, sheet: str | int | None = None, max_rows: int = MAX_ROW
             try:
                 names = book.sheetnames
                 data_name = _pick_sheet(names, sheet)
-                table = _sheet_rows(book[data_name], max_rows + 1)
-                meta_rows = (_sheet_rows(book[VARIABLES_SHEET], max_columns + 1)
+                table = _sheet_rows(book[data_name], max_rows + 1, max_columns + 1)
+                meta_rows = (_sheet_rows(book[VARIABLES_SHEET], max_columns + 1, 20,
+                                         refuse_wider=False)
                              if VARIABLES_SHEET in names and data_name != VARIABLES_SHEET
                              else [])
             finally:
@@ -82,9 +87,37 @@ def _pick_sheet(names: list, sheet) -> str:
                             sheet=sheet, names=', '.join(names)))
 
 
-def _sheet_rows(worksheet, limit: int) -> list:
+def _check_unpacked_size(raw: bytes) -> None:
+    """Refuse a workbook that would unpack to more than :data:`MAX_UNPACKED_BYTES`.
+
+    An .xlsx file is a zip archive: a few megabytes can unpack to gigabytes of XML (a "zip
+    bomb"), which openpyxl would read into memory. The sizes are in the archive's directory.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        return  # not a zip archive: openpyxl says so in its own words below
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportLimitError(_('The workbook unpacks to %(size)s MB, more than the %(limit)s MB '
+                                 'an import may take; save the data as CSV instead.',
+                                 size=unpacked // 1_000_000, limit=MAX_UNPACKED_BYTES // 1_000_000))
+
+
+def _sheet_rows(worksheet, limit: int, max_col: int, *, refuse_wider: bool = True) -> list:
+    """The non-empty rows of ``worksheet``, at most ``limit`` + 1 rows of ``max_col`` cells.
+
+    The sheet's declared dimension is ignored: read-only openpyxl pads every row to it (and to
+    ``max_col`` if given), and a forged ``A1:XFD1048576`` would make each row 16,384 cells
+    long. Without it each row is as long as its own last cell, and is cut at ``max_col``.
+    """
+    worksheet.reset_dimensions()
     rows = []
     for row in worksheet.iter_rows(values_only=True):
+        if refuse_wider and len(row) > max_col and any(cell not in (None, '') for cell in row[max_col:]):
+            width = max(i for i, cell in enumerate(row) if cell not in (None, '')) + 1
+            check_limits(0, width, limit, max_col - 1)
+        row = row[:max_col]
         if any(cell is not None and cell != '' for cell in row):
             rows.append([None if cell == '' else cell for cell in row])
             if len(rows) > limit:

@@ -22,6 +22,12 @@ class ImportedDataMissing(Exception):
     """The survey is imported but its data file is gone (removed from the server by hand)."""
 
 
+#: Why a job on such a survey failed (stored in English; the job page translates it).
+MISSING_MESSAGE = ("The data file of this imported dataset is missing on the server, so it "
+                   "cannot be analysed. Ask the administrator to restore it from a backup of "
+                   "the imported-data folder, or import the file again.")
+
+
 def data_directory(app=None) -> str:
     """Where imported datasets live (``IMPORTED_DATA_DIR``), created on first use."""
     app = app or current_app

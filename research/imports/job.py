@@ -32,7 +32,8 @@ def data_import(job, context):
     context.progress(5, READING)
     with force_locale(parameters.get("locale") or "en"):
         try:
-            result = services.read_upload(parameters, path)
+            with context.keep_alive():
+                result = services.read_upload(parameters, path)
         except DataImportError as error:
             raise JobFailed(str(error)) from None
     if not len(result.dataset):

@@ -38,7 +38,9 @@ def allow_large_uploads(endpoint, _values):
     URL value preprocessors run before any ``before_request`` function, and those (CSRF, the
     UTF-8 check) read the form, which is when the limit applies.
     """
-    if endpoint == "imports.new":
+    # Only for people who may import here: anyone else keeps the app's small limit, so an
+    # anonymous client cannot make the server spool big bodies.
+    if endpoint == "imports.new" and _editable_study() is not None:
         request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + FORM_ALLOWANCE
 
 

@@ -33,6 +33,7 @@ from research.reports.datasets import (dataset_source, key_variables, merged_var
                                        read_frames)
 from research.reports.filters import (FilterError, expression_names, filter_mask,
                                       question_specs)
+from research.imports.datasets import MISSING_MESSAGE, ImportedDataMissing
 from research.reports.services import load_analysis
 from research.reports.weights import attach_weights, procedure, schemes_of
 from surveys.expressions import ExpressionError, validate
@@ -90,17 +91,17 @@ def safe_file_stem(title):
 @handler("raw_export")
 def raw_export(job, context):
     """Write the survey's data in the chosen format, filtered and weighted as asked."""
+    if db.engine.dialect.name == "postgresql":
+        # One snapshot for every read of the job: the count, the weighting variables and the
+        # streamed responses then agree even while interviews are completed. This must come
+        # before the first query (even reading the job's parameters starts a transaction).
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     # Messages with details (a bad filter, a weight that failed) in the asker's language.
     with force_locale((job.parameters or {}).get("locale") or "en"):
         return _raw_export(job, context)
 
 
 def _raw_export(job, context):
-    if db.engine.dialect.name == "postgresql":
-        # One snapshot for every read of the job: the count, the weighting variables and the
-        # streamed responses then agree even while interviews are completed. This must come
-        # before the first query (the job's parameters are read from the database).
-        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     parameters = job.parameters or {}
     file_format = parameters.get("format") or "csv"
     survey = db.session.get(Survey, job.survey_id)
@@ -133,7 +134,10 @@ def _check_weight(weight, weight_names, problems):
 
 def _export_whole(survey, file_format, context, parameters):
     """Build the dataset, filter and weight it as the report pages do, and write it."""
-    data = load_analysis(survey)
+    try:
+        data = load_analysis(survey)
+    except ImportedDataMissing:
+        raise JobFailed(MISSING_MESSAGE) from None
     try:
         dataset = data.filtered(parameters.get("filter") or "")
     except FilterError as error:
@@ -142,7 +146,8 @@ def _export_whole(survey, file_format, context, parameters):
     _check_weight(weight, dataset.weight_names, data.weight_problems)
     context.progress(30, WRITING)
     try:
-        return _write(file_format, dataset, context, parameters, weight)
+        with context.keep_alive():  # XLSX and SAV writers report nothing until they are done
+            return _write(file_format, dataset, context, parameters, weight)
     except AnalysisError as error:
         raise JobFailed(str(error)) from None
 

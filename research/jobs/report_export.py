@@ -16,6 +16,7 @@ from research.jobs.runner import Outcome
 from research.models import SavedTable
 from research.reports.filters import FilterError
 from research.reports.report_build import build_report
+from research.imports.datasets import MISSING_MESSAGE, ImportedDataMissing
 from research.reports.services import load_analysis
 from surveys.models import Survey
 
@@ -42,7 +43,10 @@ def _export(job, context, parameters):
     if survey is None or not _has_data(survey):
         raise JobFailed(NO_DATA)
     context.progress(5, LOADING)
-    data = load_analysis(survey)
+    try:
+        data = load_analysis(survey)
+    except ImportedDataMissing:
+        raise JobFailed(MISSING_MESSAGE) from None
     weight = parameters.get("weight") or None
     if weight and weight not in data.weights:
         raise JobFailed(_("There is no weight variable %(name)s in this dataset.", name=weight))
@@ -58,7 +62,8 @@ def _export(job, context, parameters):
     except (FilterError, AnalysisError) as error:
         raise JobFailed(str(error)) from None
     context.progress(60, LAYING_OUT)
-    count = _write(file_format, report, context.path)
+    with context.keep_alive():  # the writers report nothing until the file is done
+        count = _write(file_format, report, context.path)
     context.progress(99, LAYING_OUT)
     stem = safe_file_stem(parameters.get("name") or survey.title)
     return Outcome(download_name=f"{stem}.{file_format}", extension=file_format,
@@ -72,7 +77,7 @@ def _export(job, context, parameters):
 
 def _has_data(survey) -> bool:
     """Collected surveys need a published questionnaire; imported ones carry their data."""
-    return survey.published_version is not None or getattr(survey, "kind", "") == "imported"
+    return survey.published_version is not None or survey.is_imported
 
 
 def _tables(survey, parameters) -> list:
@@ -82,8 +87,7 @@ def _tables(survey, parameters) -> list:
     wanted = parameters.get("tables") or []
     saved = db.session.scalars(select(SavedTable).where(SavedTable.survey_id == survey.id)
                                .order_by(SavedTable.name)).all()
-    return [(table.name, table.spec) for table in saved
-            if parameters.get("all_tables") or table.id in wanted]
+    return [(table.name, table.spec) for table in saved if table.id in wanted]
 
 
 def _write(file_format, report, path) -> int:

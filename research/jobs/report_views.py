@@ -51,13 +51,18 @@ def table_file(study_id, survey_id):
     if not form.validate_on_submit() or not table_form.validate():
         return render_template("jobs/table_file_error.html", study=study, survey=survey,
                                problems=_problems(form, table_form),
-                               back=url_for("reports.tables", study_id=study.id,
-                                            survey_id=survey.id, **request.args.to_dict(False))
-                               ), 422
+                               back=_back_to_table(study, survey)), 422
     parameters = {"format": form.format.data, "spec": table_form.spec(),
                   "name": form.name.data or _("Banner table"), "toplines": False,
                   "locale": str(get_locale())}
     return _start(study, survey, parameters)
+
+
+def _back_to_table(study, survey) -> str:
+    """The builder with the posted table's query (keys url_for itself reads are dropped)."""
+    query = {key: values for key, values in request.args.to_dict(False).items()
+             if key not in ("study_id", "survey_id") and not key.startswith("_")}
+    return url_for("reports.tables", study_id=study.id, survey_id=survey.id, **query)
 
 
 def _problems(*forms) -> list:
@@ -76,8 +81,12 @@ def _problems(*forms) -> list:
 from flask_babel import lazy_gettext as _l  # noqa: E402
 from research.jobs.report_export import BUILDING, LAYING_OUT, NO_TABLES  # noqa: E402
 from research.jobs.views import KNOWN_MESSAGES  # noqa: E402
+from research.imports.datasets import MISSING_MESSAGE  # noqa: E402
 
 KNOWN_MESSAGES.update({
+    MISSING_MESSAGE: _l("The data file of this imported dataset is missing on the server, so it "
+                        "cannot be analysed. Ask the administrator to restore it from a backup "
+                        "of the imported-data folder, or import the file again."),
     BUILDING: _l("Computing the report"),
     LAYING_OUT: _l("Laying out the file"),
     NO_TABLES: _l("There are no banner tables to put in the workbook: save a table first."),

@@ -10,6 +10,8 @@ the same transaction as the job's success, so a failed or cancelled job leaves n
 import logging
 import os
 import secrets
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,6 +25,8 @@ from research.models.types import utcnow
 
 log = logging.getLogger(__name__)
 INTERNAL_ERROR = "The job failed because of an internal error; it has been logged."
+#: Seconds between heartbeats of :meth:`JobContext.keep_alive`.
+HEARTBEAT_SECONDS = 30
 
 
 @dataclass
@@ -59,6 +63,36 @@ class JobContext:
             cancel = connection.scalar(select(Job.cancel_requested).where(Job.id == self.job_id))
         if cancel:
             raise JobCancelled()
+
+    @contextmanager
+    def keep_alive(self, every=HEARTBEAT_SECONDS):
+        """Beat the heartbeat while a step that cannot report progress runs.
+
+        A reader that takes a whole file at once may run longer than ``JOB_STALE_MINUTES``;
+        without a sign of life ``flask jobs cleanup`` would fail the job under it. The beat
+        runs in a thread of its own with its own connection; cancellation is still seen at
+        the next :meth:`progress`.
+        """
+        app = current_app._get_current_object()
+        stop = threading.Event()
+
+        def beat():
+            with app.app_context():
+                while not stop.wait(every):
+                    try:
+                        with db.engine.begin() as connection:
+                            connection.execute(update(Job).where(Job.id == self.job_id)
+                                               .values(heartbeat_at=utcnow()))
+                    except Exception:  # a missed beat is not the job's failure
+                        log.warning("job %s: heartbeat failed", self.job_id, exc_info=True)
+
+        thread = threading.Thread(target=beat, name=f"job-{self.job_id}-heartbeat", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
 
 def files_directory(app=None):
@@ -120,6 +154,10 @@ def run_job(job_id):
         return
     final_name = f"{stem}.{outcome.extension}"
     job = _reloaded(job_id)
+    if job.status != "running":  # failed by `flask jobs cleanup` meanwhile: that stands
+        _discard(temporary)
+        db.session.rollback()
+        return
     if job.cancel_requested:
         _discard(temporary)
         _finish(job, "cancelled", "")
@@ -142,6 +180,10 @@ def _succeed_with_rows(job_id, outcome):
     try:
         job = db.session.get(Job, job_id)
         db.session.refresh(job)  # not a stale identity-map copy: was cancel asked meanwhile?
+        if job.status != "running":  # failed by `flask jobs cleanup` meanwhile: that stands
+            db.session.rollback()
+            _remove(outcome.stored_files)
+            return
         if job.cancel_requested:
             db.session.rollback()
             _remove(outcome.stored_files)

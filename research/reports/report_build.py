@@ -8,6 +8,7 @@ Excel writers only lay the report out; nothing is computed there.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
@@ -37,9 +38,7 @@ def build_report(survey, data, *, weight=None, filter_source="", toplines=True,
         if filter_source:
             notes.append(_("Toplines filtered by %(filter)s", filter=filter_source))
         for section in topline_sections(data, dataset, weight):
-            converted = topline_section(section, weighted=bool(weight))
-            if converted is not None:
-                sections.append(converted)
+            sections.extend(topline_section(section, weighted=bool(weight)))
     for name, spec in tables:
         sections.extend(table_sections(data, name, spec))
     return Report(title=survey.title, subtitle=survey.study.title,
@@ -71,18 +70,31 @@ def _table_base(table) -> str:
     return text
 
 
-def topline_section(section, *, weighted=False):
-    """A :class:`~research.reports.services.ToplineSection` as a report section, or None."""
+def topline_section(section, *, weighted=False) -> list:
+    """A :class:`~research.reports.services.ToplineSection` as report sections (maybe none).
+
+    Open questions give none (their verbatims are read on the open-answers page). A question
+    mixing coded and numeric items gives one section for each; the text of an "other, please
+    specify" answer is left out like an open question.
+    """
     title = f"{section.name}. {section.label}"
     if section.kind == "multiple":
-        return _multiple(section, title, weighted)
+        return [_multiple(section, title, weighted)]
     if section.kind in ("single", "nps"):
-        return _single(section, title, weighted)
-    if section.kind == "grid" and all(v.is_categorical for v, _t, _b in section.items):
-        return _categorical_grid(section, title)
-    if section.kind in ("grid", "numeric"):
-        return _numeric(section, title)
-    return None  # open questions: their verbatims are read on the open-answers page
+        return [_single(section, title, weighted)]
+    if section.kind not in ("grid", "numeric"):
+        return []
+    items = [item for item in section.items if item[0].kind == "numeric"]
+    coded = [item for item in items if item[0].is_categorical]
+    numeric = [item for item in items if not item[0].is_categorical]
+    sections = []
+    if len(coded) == 1:
+        sections.append(_single(replace(section, kind="single", items=coded), title, weighted))
+    elif coded:
+        sections.append(_categorical_grid(replace(section, items=coded), title))
+    if numeric:
+        sections.append(_numeric(replace(section, items=numeric), title))
+    return sections
 
 
 def _single(section, title, weighted):
@@ -154,7 +166,8 @@ def _categorical_grid(section, title):
 def _numeric(section, title):
     rows = []
     for variable, result, _boxes in section.items:
-        label = variable.label.rsplit(": ", 1)[-1] if len(section.items) > 1 else variable.name
+        label = variable.name if variable.name == section.name else \
+            variable.label.rsplit(": ", 1)[-1]
         if result is None:
             rows.append((label, "0", "–", "–", "–", "–", "–"))
             continue
@@ -163,9 +176,9 @@ def _numeric(section, title):
                      _number(result.maximum, 0)))
     grid = Grid(("", "n", _("Mean"), _("Median"), _("SD"), _("Min"), _("Max")), tuple(rows),
                 ("left",) + ("right",) * 6)
-    answered = [result.n for _variable, result, _boxes in section.items if result is not None]
-    base = _("Base: %(n)s respondents who answered", n=max(answered)) if len(
-        set(answered)) == 1 else _("Base: respondents who answered; n per row")
+    answered = {result.n for _variable, result, _boxes in section.items if result is not None}
+    base = _("Base: %(n)s respondents who answered", n=answered.pop()) if len(
+        answered) == 1 else _("Base: respondents who answered; n per row")
     return Section("topline", title, grid=grid, base=base)
 
 

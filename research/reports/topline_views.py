@@ -9,7 +9,7 @@ from research.reports.services import topline_sections
 from research.reports.views_support import NoData, survey_data
 
 
-@bp.errorhandler(NoData)
+@bp.app_errorhandler(NoData)  # the jobs blueprint's report pages load data too
 def no_data(error):
     return error.page
 

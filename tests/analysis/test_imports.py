@@ -416,3 +416,25 @@ def test_xlsx_export_reads_back_whatever_the_language(tmp_path):
     assert (q1.label, q1.measure, q1.missing_values) == ('Оценка', 'ordinal', (98,))
     assert q1.value_labels == {1: 'Да', 2: 'Нет', 98: 'Не знаю'}
     assert result.dataset.weight_names == ('W',)
+
+
+def test_xlsx_with_a_forged_dimension_or_a_zip_bomb(monkeypatch):
+    """A declared A1:XFD3 does not make rows 16,384 cells long; a huge unpacked size is refused."""
+    import zipfile
+
+    from analysis import xlsx_import
+
+    source = io.BytesIO(_workbook())
+    forged = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(forged, 'w') as copy:
+        for entry in original.infolist():
+            data = original.read(entry.filename)
+            if entry.filename.startswith('xl/worksheets/sheet'):
+                data = data.replace(b'<dimension ref="A1:F5"/>', b'<dimension ref="A1:XFD5"/>')
+                assert b'XFD5' in data
+            copy.writestr(entry, data)
+    result = read_xlsx(forged.getvalue())
+    assert list(result.dataset.data.columns) == ['id', 'Q1', 'Comment', 'Date', 'Spend', 'Flag']
+    monkeypatch.setattr(xlsx_import, 'MAX_UNPACKED_BYTES', 1000)
+    with pytest.raises(ImportLimitError, match='unpacks to'):
+        read_xlsx(_workbook())

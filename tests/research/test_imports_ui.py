@@ -509,6 +509,11 @@ def test_who_may_import(app, logged_in, study, make_user, make_study):
     assert outsider.get(f"/jobs/{job.id}").status_code == 404
     anonymous = app.test_client()
     assert anonymous.get(import_url(study)).status_code == 302
+    # The import limit is lifted only for those who may import: others keep the global one.
+    body = b"a\n" + b"1\n" * 4000
+    assert upload(viewer, study, body, "big.csv").status_code == 413
+    assert anonymous.post(import_url(study), data={"file": (io.BytesIO(body), "big.csv")},
+                          content_type="multipart/form-data").status_code == 413
     assert anonymous.get(survey_url + "/builder/").status_code == 302  # no 404 leak of the kind
     other_study = make_study(owner, title="Another study")
     assert web.get(f"/studies/{other_study.id}/surveys/{job.survey_id}").status_code == 404

@@ -150,6 +150,8 @@ def test_the_builders_table_as_a_file_and_bad_requests(app, logged_in, survey):
     assert not [text for text in texts if text.startswith("=")]
     assert any(text.startswith("'=cmd|x") for text in texts)
     assert web.post(f"{base}/file?rows=NOPE&banner=CITY", {"format": "xlsx"}).status_code == 422
+    tampered = web.post(f"{base}/file?rows=NOPE&study_id=7&_external=1", {"format": "xlsx"})
+    assert tampered.status_code == 422 and "Back to the table" in tampered.get_data(as_text=True)
     assert web.post(f"{base}/file?{query}", {"format": "xlsx"}, csrf=False).status_code == 400
 
 
@@ -166,3 +168,39 @@ def test_report_form_refuses_nothing_chosen_and_viewers(app, logged_in, survey, 
     make_user("stranger@example.org")
     web.login("stranger@example.org", "correct horse battery")
     assert web.get(report_url(survey)).status_code == 404
+
+
+def test_a_choice_with_an_other_text_and_a_mixed_grid_become_sections(app):
+    """An "other, please specify" text goes out; coded and numeric items get a section each."""
+    import pandas as pd
+
+    from analysis.dataset import Dataset, Variable
+    from research.reports.report_build import topline_section
+    from research.reports.services import AnalysisData, topline_sections
+
+    frame = pd.DataFrame({"Q": [1.0, 2.0, 3.0, 1.0], "Q_other": [None, None, "tea", None],
+                          "G_1": [1.0, 2.0, 2.0, None], "G_2": [3.5, 4.0, None, 5.0]})
+    dataset = Dataset(frame, [
+        Variable("Q", "Drink", value_labels={1: "Coffee", 2: "Water", 3: "Other"},
+                 question="Q"),
+        Variable("Q_other", "Drink: other", kind="string", question="Q", role="other_text"),
+        Variable("G_1", "Grid: liked", value_labels={1: "No", 2: "Yes"}, question="G"),
+        Variable("G_2", "Grid: hours", measure="scale", question="G")])
+    with app.test_request_context():
+        sections = [converted for section in topline_sections(
+            AnalysisData(dataset, {}, "x"), dataset, None)
+            for converted in topline_section(section)]
+    assert [(s.title, s.chart is not None) for s in sections] == [
+        ("Q. Drink", True), ("G. Grid", True), ("G. Grid", False)]
+    assert sections[0].chart.categories == ("Coffee", "Water", "Other")
+    assert sections[0].chart.series[0][1] == (50.0, 25.0, 25.0)
+    assert sections[2].grid.rows == (("hours", "3", "4.17", "4.00", "0.76", "4", "5"),)
+
+
+def test_report_files_of_a_survey_without_data_explain_why(app, logged_in, make_study):
+    web, owner = logged_in
+    draft = create_survey(make_study(owner), owner, "Not yet published", "adhoc", "en", [])
+    db.session.commit()
+    response = web.get(report_url(draft))
+    assert response.status_code == 200
+    assert "Make the file" not in response.get_data(as_text=True)

@@ -23,12 +23,16 @@ test: install-dev translations chromium
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgresql
 
+# Tests run in TEST_WORKERS processes (pytest-xdist); each has its own database and server.
+TEST_WORKERS ?= 2
+
 test-sqlite:
-	$(BIN)/python -m pytest --db sqlite
+	$(BIN)/python -m pytest --db sqlite -n $(TEST_WORKERS)
 
 # The PostgreSQL run skips what does not touch the database (pure libraries, browser).
 test-postgresql:
-	ANKETA_FUZZ_SCALE=0.25 $(BIN)/python -m pytest --db postgresql -m "not browser" --ignore tests/analysis
+	ANKETA_FUZZ_SCALE=0.25 $(BIN)/python -m pytest --db postgresql -n $(TEST_WORKERS) \
+	    -m "not browser" --ignore tests/analysis
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

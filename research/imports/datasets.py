@@ -14,8 +14,11 @@ import os
 import numpy as np
 import pandas as pd
 from flask import current_app
+from sqlalchemy import select
 
 from analysis.dataset import Dataset, MultipleResponseSet, Variable
+from research.extensions import db
+from research.models.types import utcnow
 
 
 class ImportedDataMissing(Exception):
@@ -113,3 +116,25 @@ def _plain(value):
 
 def _code(value):
     return value if isinstance(value, str) else _plain(value)
+
+
+def delete_orphan_data_files(now=None) -> int:
+    """Remove data files no imported dataset names, older than a day; returns how many.
+
+    A worker killed between storing the Parquet file and committing its row leaves one
+    behind (younger files may belong to an import that is committing right now).
+    """
+    from research.models import ImportedDataset  # here: the models import this module
+
+    now = now or utcnow()
+    known = set(db.session.scalars(select(ImportedDataset.data_file)))
+    folder = data_directory()
+    removed = 0
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if name in known or not os.path.isfile(path):
+            continue
+        if now.timestamp() - os.path.getmtime(path) > 24 * 3600:
+            os.remove(path)
+            removed += 1
+    return removed

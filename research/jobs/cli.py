@@ -37,5 +37,7 @@ def init_app(app):
         expired = delete_expired()
         db.session.commit()
         orphans = delete_orphan_files()
+        from research.imports.datasets import delete_orphan_data_files
+        orphans += delete_orphan_data_files()
         click.echo(f"Stale jobs failed: {stale}; expired jobs deleted: {expired}; "
                    f"orphan files removed: {orphans}")

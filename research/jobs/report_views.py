@@ -80,7 +80,7 @@ def _problems(*forms) -> list:
 # The report job's progress notes, shown in the reader's language on the job page.
 from flask_babel import lazy_gettext as _l  # noqa: E402
 from research.jobs.report_export import BUILDING, LAYING_OUT, NO_TABLES  # noqa: E402
-from research.jobs.views import KNOWN_MESSAGES  # noqa: E402
+from research.jobs.views import KIND_PAGES, KNOWN_MESSAGES, KindPage  # noqa: E402
 from research.imports.datasets import MISSING_MESSAGE  # noqa: E402
 
 KNOWN_MESSAGES.update({
@@ -91,3 +91,5 @@ KNOWN_MESSAGES.update({
     LAYING_OUT: _l("Laying out the file"),
     NO_TABLES: _l("There are no banner tables to put in the workbook: save a table first."),
 })
+KIND_PAGES["report_export"] = KindPage(_l("Report job %(id)s"), back_endpoint="jobs.report",
+                                       back_label=_l("Report files"))

@@ -44,6 +44,9 @@ class KindPage:
     #: Where a job that cannot be retried is started afresh (an endpoint taking ``study_id``).
     again_endpoint: str | None = None
     again_label: object = None
+    #: The survey page the breadcrumb leads back to (an endpoint taking both ids) and its name.
+    back_endpoint: str = "jobs.export"
+    back_label: object = _l("Export")
 
 
 EXPORT_PAGE = KindPage(_l("Export job %(id)s"))

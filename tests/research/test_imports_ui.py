@@ -11,6 +11,7 @@ import html
 import io
 import os
 import re
+import time
 import uuid
 
 import numpy as np
@@ -531,6 +532,23 @@ def _queued_import(app, study, owner, content=b"a,b\n1,2\n"):
                                        encoding=None, delimiter=None, locale="en")
     db.session.commit()
     return job.id, name
+
+
+def test_cleanup_sweeps_data_files_no_import_names(app, logged_in, study):
+    """A worker killed between storing and committing leaves a file; cleanup removes it."""
+    job = run_import(app, logged_in[0], study, b"GENDER\n1\n2\n", "g.csv")
+    kept = db.session.get(Survey, job.survey_id).imported_dataset.data_file
+    folder = app.config["IMPORTED_DATA_DIR"]
+    for name, age_hours in (("stray-old.parquet", 30), ("stray-new.parquet", 1)):
+        path = os.path.join(folder, name)
+        with open(path, "wb") as out:
+            out.write(b"PAR1")
+        old = time.time() - age_hours * 3600
+        os.utime(path, (old, old))
+    os.utime(os.path.join(folder, kept), (time.time() - 99 * 3600,) * 2)
+    result = app.test_cli_runner().invoke(args=["jobs", "cleanup"])
+    assert result.exit_code == 0 and "orphan files removed: 1" in result.output
+    assert files_in(app, "IMPORTED_DATA_DIR") == sorted([kept, "stray-new.parquet"])
 
 
 def test_a_job_cancelled_while_queued_releases_its_upload(app, logged_in, study):

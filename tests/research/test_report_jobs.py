@@ -89,6 +89,9 @@ def test_pdf_report_has_toplines_tables_and_bases(app, logged_in, survey):
     assert table.column("CITY:1").label in text
     record = db.session.query(ExportRecord).filter_by(job_id=job.id).one()
     assert record.format == "pdf" and record.user_id == owner.id
+    page = web.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert f"Report job {job.id}" in page and f'href="{report_url(survey)}"' in page
+    assert f'href="/jobs/{job.id}/download"' in page
 
 
 def test_powerpoint_deck_has_native_charts_with_the_toplines(app, logged_in, survey):

@@ -52,7 +52,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import sqlalchemy as sa  # noqa: E402
 
-from analysis_scale import (DATABASE_URL, _status_mb, drop_database,  # noqa: E402
+from bench_database import (DATABASE_URL, _status_mb, drop_database,  # noqa: E402
                             find_loaded_survey, load_in_child, publish_survey,
                             recreate_database, survey_title, table_size)
 from synthetic_survey import RAKING_TARGETS  # noqa: E402

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from analysis.dataset import Dataset, MultipleResponseSet, Variable
 from research.extensions import db
-from research.models.types import utcnow
+from research.models import ImportedDataset
 
 
 class ImportedDataMissing(Exception):
@@ -124,17 +124,7 @@ def delete_orphan_data_files(now=None) -> int:
     A worker killed between storing the Parquet file and committing its row leaves one
     behind (younger files may belong to an import that is committing right now).
     """
-    from research.models import ImportedDataset  # here: the models import this module
+    from research.jobs.cleanup import remove_unnamed_files  # the jobs package imports us
 
-    now = now or utcnow()
     known = set(db.session.scalars(select(ImportedDataset.data_file)))
-    folder = data_directory()
-    removed = 0
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        if name in known or not os.path.isfile(path):
-            continue
-        if now.timestamp() - os.path.getmtime(path) > 24 * 3600:
-            os.remove(path)
-            removed += 1
-    return removed
+    return remove_unnamed_files(data_directory(), known, now)

@@ -55,15 +55,22 @@ def delete_expired(now=None):
 
 def delete_orphan_files(now=None):
     """Remove files no job names (e.g. ``.part`` files of a killed worker) older than a day."""
-    now = now or utcnow()
     known = set(db.session.scalars(select(Job.result_file).where(Job.result_file.is_not(None))))
-    folder = files_directory()
+    return remove_unnamed_files(files_directory(), known, now)
+
+
+def remove_unnamed_files(folder, known, now=None, min_age_hours=24):
+    """Remove the files of ``folder`` not in ``known`` and older than ``min_age_hours``.
+
+    Younger files may belong to a job still writing or committing; returns how many went.
+    """
+    now = now or utcnow()
     removed = 0
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
         if name in known or not os.path.isfile(path):
             continue
-        if now.timestamp() - os.path.getmtime(path) > 24 * 3600:
+        if now.timestamp() - os.path.getmtime(path) > min_age_hours * 3600:
             os.remove(path)
             removed += 1
     return removed
